@@ -1,0 +1,4 @@
+#include "cprocctl.h"
+#include <errno.h>
+
+int cprocctl_errno(void) { return errno; }

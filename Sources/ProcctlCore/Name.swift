@@ -1,0 +1,50 @@
+/// Names of applications and processes. They become file names, cgroup names and Kubernetes
+/// object names, so they follow the DNS-label rule: lowercase letters, digits and '-', starting
+/// with a letter, at most 63 characters.
+public enum Name {
+  public static let maxLength = 63
+
+  /// Returns nil when `name` is valid, else the one-line error message with a suggestion.
+  public static func problem(_ name: String, kind: String = "name") -> String? {
+    if isValid(name) { return nil }
+    let hint = suggestion(for: name)
+    let example = hint.map { " (e.g. \($0))" } ?? ""
+    if name.utf8.count > maxLength {
+      return
+        "invalid \(kind) \"\(name)\": at most \(maxLength) characters, got \(name.utf8.count)\(example)"
+    }
+    return
+      "invalid \(kind) \"\(name)\": use lowercase letters, digits and '-', starting with a letter\(example)"
+  }
+
+  public static func validate(_ name: String, kind: String = "name") throws(CoreError) {
+    if let p = problem(name, kind: kind) { throw .invalid(p) }
+  }
+
+  public static func isValid(_ name: String) -> Bool {
+    let u = Array(name.utf8)
+    guard let first = u.first, u.count <= maxLength, isLower(first) else { return false }
+    if u.last == UInt8(ascii: "-") { return false }
+    return u.allSatisfy { isLower($0) || isDigit($0) || $0 == UInt8(ascii: "-") }
+  }
+
+  /// A valid name close to `name`: lowercased, other characters folded into single dashes.
+  public static func suggestion(for name: String) -> String? {
+    var out: [UInt8] = []
+    for c in name.lowercased().utf8 {
+      if isLower(c) || isDigit(c) {
+        out.append(c)
+      } else if out.last != UInt8(ascii: "-") {
+        out.append(UInt8(ascii: "-"))
+      }
+    }
+    while let f = out.first, !isLower(f) { out.removeFirst() }
+    if out.count > maxLength { out = Array(out.prefix(maxLength)) }
+    while out.last == UInt8(ascii: "-") { out.removeLast() }
+    let s = String(decoding: out, as: UTF8.self)
+    return isValid(s) ? s : nil
+  }
+
+  private static func isLower(_ c: UInt8) -> Bool { c >= 97 && c <= 122 }
+  private static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+}

@@ -1,0 +1,101 @@
+/// A point in time in milliseconds since the Unix epoch, encoded in JSON as RFC 3339 UTC with
+/// milliseconds ("2026-12-03T19:11:10.123Z").
+public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+  public var epochMs: Int64
+  public init(epochMs: Int64) { self.epochMs = epochMs }
+
+  public static func < (a: Timestamp, b: Timestamp) -> Bool { a.epochMs < b.epochMs }
+
+  /// RFC 3339 in UTC with milliseconds.
+  public var description: String { rfc3339(offsetSeconds: 0, fraction: true) }
+
+  /// RFC 3339 at a fixed UTC offset: "2026-03-29T03:00:00+02:00" (or "Z" for 0 when `zulu`).
+  public func rfc3339(offsetSeconds: Int, fraction: Bool, zulu: Bool = true) -> String {
+    let ms = epochMs + Int64(offsetSeconds) * 1000
+    var secs = ms / 1000
+    var milli = Int(ms % 1000)
+    if milli < 0 { milli += 1000; secs -= 1 }
+    let c = CivilTime(utcSeconds: secs)
+    var s = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T"
+    s += "\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
+    if fraction { s += ".\(pad(milli, 3))" }
+    if offsetSeconds == 0 && zulu { return s + "Z" }
+    let sign = offsetSeconds < 0 ? "-" : "+"
+    let o = abs(offsetSeconds)
+    return s + "\(sign)\(pad(o / 3600, 2)):\(pad(o % 3600 / 60, 2))"
+  }
+
+  /// Parses RFC 3339: "2026-03-29T01:30:00Z", "...+02:00", fractions optional; also a date alone
+  /// ("2026-03-29", midnight UTC). Returns nil when malformed.
+  public static func parse(_ text: String) -> Timestamp? {
+    let u = Array(text.utf8)
+    func num(_ from: Int, _ len: Int) -> Int? {
+      guard from + len <= u.count else { return nil }
+      var v = 0
+      for i in from..<(from + len) {
+        let c = u[i]
+        guard c >= 48 && c <= 57 else { return nil }
+        v = v * 10 + Int(c - 48)
+      }
+      return v
+    }
+    guard let y = num(0, 4), u.count >= 10, u[4] == 45, let mo = num(5, 2), u[7] == 45,
+      let d = num(8, 2), (1...12).contains(mo), d >= 1, d <= CivilTime.daysIn(month: mo, year: y)
+    else { return nil }
+    if u.count == 10 {
+      return Timestamp(epochMs: CivilTime(year: y, month: mo, day: d).secondsAsUTC * 1000)
+    }
+    guard u.count >= 19, u[10] == 84 || u[10] == 116 || u[10] == 32, let h = num(11, 2),
+      u[13] == 58, let mi = num(14, 2), u[16] == 58, let s = num(17, 2), h < 24, mi < 60, s < 61
+    else { return nil }
+    var i = 19
+    var ms = 0
+    if i < u.count && u[i] == 46 {
+      i += 1
+      var digits = 0
+      while i < u.count, u[i] >= 48, u[i] <= 57 {
+        if digits < 3 { ms = ms * 10 + Int(u[i] - 48) }
+        digits += 1
+        i += 1
+      }
+      if digits == 0 { return nil }
+      for _ in 0..<max(0, 3 - digits) { ms *= 10 }
+    }
+    guard i < u.count else { return nil }
+    var offset = 0
+    if u[i] == 90 || u[i] == 122 {
+      i += 1
+    } else if u[i] == 43 || u[i] == 45 {
+      guard let oh = num(i + 1, 2), i + 3 < u.count, u[i + 3] == 58, let om = num(i + 4, 2)
+      else { return nil }
+      offset = (oh * 3600 + om * 60) * (u[i] == 45 ? -1 : 1)
+      i += 6
+    } else {
+      return nil
+    }
+    guard i == u.count else { return nil }
+    let local = CivilTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s).secondsAsUTC
+    return Timestamp(epochMs: (local - Int64(offset)) * 1000 + Int64(ms))
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    let s = try c.decode(String.self)
+    guard let t = Timestamp.parse(s) else {
+      throw DecodingError.dataCorruptedError(
+        in: c, debugDescription: "invalid RFC 3339 timestamp \"\(s)\"")
+    }
+    self = t
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    try c.encode(description)
+  }
+}
+
+func pad(_ v: Int, _ width: Int) -> String {
+  var s = String(abs(v))
+  while s.count < width { s = "0" + s }
+  return v < 0 ? "-" + s : s
+}
