@@ -27,12 +27,15 @@ let package = Package(
       dependencies: ["ProcctlCore", "ProcctlStore", "ProcctlSupervisor"],
       swiftSettings: strict),
     .executableTarget(name: "procctl", dependencies: ["ProcctlCLI"], swiftSettings: strict),
+    .target(name: "ProcctlTestSupport", path: "Tests/ProcctlTestSupport"),
     .testTarget(name: "ProcctlCoreTests", dependencies: ["ProcctlCore"]),
     .testTarget(
-      name: "ProcctlCLITests", dependencies: ["ProcctlCLI", "ProcctlCore", "ProcctlStore"]),
+      name: "ProcctlCLITests", dependencies: ["ProcctlCLI", "ProcctlCore", "ProcctlStore", "ProcctlTestSupport"]),
     .testTarget(
       name: "ProcctlSupervisorTests",
-      dependencies: ["ProcctlSupervisor", "ProcctlCore", "ProcctlStore", "CProcctl"]),
+      dependencies: [
+        "ProcctlSupervisor", "ProcctlCore", "ProcctlStore", "CProcctl", "ProcctlTestSupport",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )
