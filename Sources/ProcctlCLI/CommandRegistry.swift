@@ -16,6 +16,9 @@ public enum CommandRegistry {
     SizesCommand.self,
     BillingCommand.self,
     BillingPaymentMethodSetCommand.self,
+    UpCommand.self,
+    PsCommand.self,
+    RestartCommand.self,
   ]
 
   /// One-line descriptions of command groups, for `procctl help GROUP`.

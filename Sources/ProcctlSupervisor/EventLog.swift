@@ -7,6 +7,7 @@ import ProcctlCore
 /// Something the supervisor did or saw, worth a line in its log. All wording lives here.
 public enum SupervisorEvent: Sendable {
   case supervisorStarted(pid: Int32, home: String, apps: [String])
+  case supervisorStopped
   case leftoversKilled(count: Int)
   case started(InstanceKey, pid: Int32, restarts: Int)
   case startFailed(InstanceKey, reason: String)
@@ -32,6 +33,7 @@ public enum SupervisorEvent: Sendable {
     case .supervisorStarted(let pid, let home, let apps):
       let which = apps.isEmpty ? "all applications" : "applications " + apps.joined(separator: ", ")
       return "supervisor started (pid \(pid)) for \(which) in \(home)"
+    case .supervisorStopped: return "supervisor stopped: every instance is gone"
     case .leftoversKilled(let n):
       return "ended \(n) leftover process(es) of a previous supervisor"
     case .started(let k, let pid, let restarts):

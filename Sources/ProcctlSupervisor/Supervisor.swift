@@ -132,21 +132,30 @@ public final class Supervisor {
 
     statusStore.remove()
     guardProcess?.close()
-    unlink(paths.supervisorLockFile + ".pid")
+    events.emit(.supervisorStopped)
     return 0
   }
 
   private func acquireLock() throws(SupervisorError) {
     let path = options.paths.supervisorLockFile
-    let held: FileLock?
-    do { held = try FileLock.tryLock(path: path) } catch { throw .store(error) }
-    guard let held else {
+    var held: FileLock?
+    // A supervisor that was just killed may still be releasing its files (its pid is gone or a
+    // zombie): give it a moment instead of refusing. A live holder is refused at once.
+    let deadline = EventLoop.nowNs + 1_000_000_000
+    while true {
+      do { held = try FileLock.tryLock(path: path) } catch { throw .store(error) }
+      if held != nil { break }
       var holder: Int32?
       if let bytes = try? FileIO.readFile(path) {
         holder = Int32(String(decoding: bytes, as: UTF8.self).filter { $0.isNumber })
       }
-      throw .alreadyRunning(pid: holder, home: options.paths.home)
+      let exiting = holder.map { isGoneOrExiting($0) } ?? false
+      if !exiting || EventLoop.nowNs > deadline {
+        throw .alreadyRunning(pid: holder, home: options.paths.home)
+      }
+      usleep(5000)
     }
+    guard let held else { throw .alreadyRunning(pid: nil, home: options.paths.home) }
     lock = held
     // The holder's pid, for the second `up` to name.
     let text = Array("\(getpid())\n".utf8)
@@ -163,7 +172,7 @@ public final class Supervisor {
     var waitFor: [(Int32, UInt64)] = []
     for inst in old.instances {
       guard let pid = inst.pid, let ticks = inst.procStartTicks else { continue }
-      if ProcStat.startTicks(pid: pid) == ticks {
+      if ProcStat.startTicks(pid: pid) == ticks && !isGoneOrExiting(pid) {
         kill(-pid, SIGKILL)
         kill(pid, SIGKILL)
         killed.insert(pid)
@@ -176,7 +185,7 @@ public final class Supervisor {
     while true {
       let n = Int(marker.withCString { cprocctl_signal_marked($0, SIGKILL) })
       marked = max(marked, n)
-      waitFor.removeAll { ProcStat.startTicks(pid: $0.0) != $0.1 || isZombie($0.0) }
+      waitFor.removeAll { ProcStat.startTicks(pid: $0.0) != $0.1 || isGoneOrExiting($0.0) }
       if (n == 0 && waitFor.isEmpty) || EventLoop.nowNs > deadline { break }
       usleep(2000)
     }
@@ -186,12 +195,19 @@ public final class Supervisor {
     statusStore.remove()
   }
 
-  private func isZombie(_ pid: Int32) -> Bool {
+  /// True when `pid` is gone, a zombie, or exiting: a killed process keeps its pid (state R,
+  /// no memory left) for a moment while the kernel closes its files, which releases its locks.
+  private func isGoneOrExiting(_ pid: Int32) -> Bool {
     guard let bytes = try? FileIO.readFile("/proc/\(pid)/stat"),
       let close = bytes.lastIndex(of: UInt8(ascii: ")")), close + 2 < bytes.count
     else { return true }
-    return bytes[close + 2] == UInt8(ascii: "Z")
+    let state = bytes[close + 2]
+    if state == UInt8(ascii: "Z") || state == UInt8(ascii: "X") { return true }
+    // Field 23 is vsize: 0 once the address space was released in exit (kernel threads aside).
+    let fields = bytes[(close + 2)...].split(separator: UInt8(ascii: " "))
+    return fields.count > 20 && fields[20].elementsEqual("0".utf8)
   }
+
 
   private func beginShutdown(signal: Int32) {
     let all = allInstances()
