@@ -16,6 +16,7 @@ public enum CommandRegistry {
     SizesCommand.self,
     BillingCommand.self,
     BillingPaymentMethodSetCommand.self,
+    CronNextCommand.self,
   ]
 
   /// One-line descriptions of command groups, for `procctl help GROUP`.
