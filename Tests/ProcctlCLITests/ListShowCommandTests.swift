@@ -49,7 +49,9 @@ import Testing
   @Test func emptyList() {
     let s = Sandbox()
     expectRun(s.run(["list"]), exit: 0, stdout: "", stderr: "no processes yet; add one with 'procctl create'\n")
-    expectRun(s.run(["list", "--json"]), exit: 0, stdout: "{\n  \"processes\" : [\n\n  ]\n}\n", stderr: "")
+    let r = s.run(["list", "--json"])
+    expectRun(r, exit: 0, stderr: "")
+    #expect((json(r.stdout)["processes"] as? [Any])?.isEmpty == true, "\(r)")
   }
 
   @Test func showHumanAndJSON() {
