@@ -141,7 +141,7 @@ public final class CgroupManager {
       dirs.append(dir)
     }
     let cg = InstanceCgroup(name: name, dirs: dirs)
-    try writeMemory(cg, bytes: size.memoryBytes, growing: true)
+    try writeMemory(cg, bytes: size.memoryBytes)
     try writeCPU(cg, milliCPU: size.milliCPU)
     oomBaseline[name] = oomKillCount(cg) ?? 0
     return cg
@@ -155,7 +155,7 @@ public final class CgroupManager {
     return SpawnLimits(procsFiles: cg?.procsFiles ?? [], addressSpaceLimit: nil)
   }
 
-  private func writeMemory(_ cg: InstanceCgroup, bytes: Int, growing: Bool) throws(StoreError) {
+  private func writeMemory(_ cg: InstanceCgroup, bytes: Int) throws(StoreError) {
     if isV2 {
       let dir = cg.dirs[0]
       try CgroupFiles.write(dir + "/memory.max", String(bytes))
@@ -169,7 +169,10 @@ public final class CgroupManager {
     let dir = cg.dirs[m]
     let memsw = dir + "/memory.memsw.limit_in_bytes"
     let hasMemsw = FileIO.exists(memsw)
-    // memsw must stay >= the memory limit: raise it first when growing, lower it last.
+    // memsw (memory+swap) must stay >= the memory limit: raise it first when the limit grows,
+    // lower it last when it shrinks (a fresh group starts with both unlimited).
+    let current = CgroupFiles.integer(dir + "/memory.limit_in_bytes") ?? Int.max
+    let growing = bytes >= current
     if hasMemsw && growing { try CgroupFiles.write(memsw, String(bytes)) }
     try CgroupFiles.write(dir + "/memory.limit_in_bytes", String(bytes))
     if hasMemsw && !growing { try CgroupFiles.write(memsw, String(bytes)) }
@@ -298,7 +301,7 @@ public final class CgroupManager {
       )
     }
     do throws(StoreError) {
-      try writeMemory(cg, bytes: new.memoryBytes, growing: new.memoryBytes >= old.memoryBytes)
+      try writeMemory(cg, bytes: new.memoryBytes)
       try writeCPU(cg, milliCPU: new.milliCPU)
     } catch {
       return .restartNeeded("cannot rewrite the limits in place: \(error)")
