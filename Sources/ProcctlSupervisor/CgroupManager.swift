@@ -141,8 +141,13 @@ public final class CgroupManager {
       dirs.append(dir)
     }
     let cg = InstanceCgroup(name: name, dirs: dirs)
-    try writeMemory(cg, bytes: size.memoryBytes)
-    try writeCPU(cg, milliCPU: size.milliCPU)
+    do throws(StoreError) {
+      try writeMemory(cg, bytes: size.memoryBytes)
+      try writeCPU(cg, milliCPU: size.milliCPU)
+    } catch {
+      remove(cg)
+      throw error
+    }
     oomBaseline[name] = oomKillCount(cg) ?? 0
     return cg
   }

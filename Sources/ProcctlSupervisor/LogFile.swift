@@ -11,7 +11,7 @@ final class LogFile {
   let rotation: LogRotation
   private(set) var fd: Int32 = -1
   /// Bytes in the current file.
-  private(set) var size = 0
+  @exclusivity(unchecked) private(set) var size = 0
   /// errno of the last failed open or write (0: none).
   private(set) var lastError: Int32 = 0
 

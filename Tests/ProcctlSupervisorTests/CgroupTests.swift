@@ -195,6 +195,7 @@ struct CgroupManagerTests {
     let home = TempHome()
     defer { home.remove() }
     let m1 = try manager(home)
+    defer { m1.shutdown() }
     let cg = try #require(try m1.create(app: "demo", process: "old", instance: 1, size: quarter))
     let p = try spawnInto(cg, "sleep 300")
     #expect(await waitUntil { m1.pids(cg).count == 1 })

@@ -94,6 +94,16 @@ private func tempDir() -> String {
     #expect(w.droppedLines == 0)
   }
 
+  /// /dev/full fails every write with ENOSPC: lines are held up to the bound, then counted.
+  @Test func linesThatCannotBeWrittenAreCountedAsDropped() {
+    let w = LogWriter(path: "/dev/full", maxPending: 100)
+    for i in 0..<10 { w.append(Array("line \(i)\n".utf8), from: .stdout, atMs: t0) }
+    #expect(w.droppedLines >= 7)
+    w.close(atMs: t0)
+    #expect(w.droppedLines == 10)
+    #expect(w.linesWritten == 0)
+  }
+
   @Test func eventsLogLines() {
     let dir = tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
