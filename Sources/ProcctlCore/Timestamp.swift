@@ -9,6 +9,45 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
   /// RFC 3339 in UTC with milliseconds.
   public var description: String { rfc3339(offsetSeconds: 0, fraction: true) }
 
+  /// Appends "2026-12-03T19:11:10.123Z" to a byte buffer (the hot path of writing the state).
+  public func appendRFC3339(to out: inout [UInt8]) {
+    var secs = epochMs / 1000
+    var milli = Int(epochMs % 1000)
+    if milli < 0 {
+      milli += 1000
+      secs -= 1
+    }
+    let c = CivilTime(utcSeconds: secs)
+    // "YYYY-MM-DDTHH:MM:SS.mmmZ" is 24 bytes: fill them in place, then append once.
+    var b: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &b) { p in
+      func put(_ v: Int, _ at: Int, _ n: Int) {
+        var v = v
+        var k = at + n - 1
+        while k >= at {
+          p[k] = UInt8(48 + v % 10)
+          v /= 10
+          k -= 1
+        }
+      }
+      put(c.year, 0, 4)
+      p[4] = 45
+      put(c.month, 5, 2)
+      p[7] = 45
+      put(c.day, 8, 2)
+      p[10] = 84
+      put(c.hour, 11, 2)
+      p[13] = 58
+      put(c.minute, 14, 2)
+      p[16] = 58
+      put(c.second, 17, 2)
+      p[19] = 46
+      put(milli, 20, 3)
+      p[23] = 90
+      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[0..<24]))
+    }
+  }
+
   /// RFC 3339 at a fixed UTC offset: "2026-03-29T03:00:00+02:00" (or "Z" for 0 when `zulu`).
   public func rfc3339(offsetSeconds: Int, fraction: Bool, zulu: Bool = true) -> String {
     let ms = epochMs + Int64(offsetSeconds) * 1000
@@ -28,7 +67,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
   /// Parses RFC 3339: "2026-03-29T01:30:00Z", "...+02:00", fractions optional; also a date alone
   /// ("2026-03-29", midnight UTC). Returns nil when malformed.
   public static func parse(_ text: String) -> Timestamp? {
-    let u = Array(text.utf8)
+    var text = text
+    return text.withUTF8 { parse(utf8: $0) }
+  }
+
+  public static func parse(utf8 u: UnsafeBufferPointer<UInt8>) -> Timestamp? {
     func num(_ from: Int, _ len: Int) -> Int? {
       guard from + len <= u.count else { return nil }
       var v = 0

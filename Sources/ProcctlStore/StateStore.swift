@@ -1,7 +1,6 @@
 #if canImport(Glibc)
   import Glibc
 #endif
-import FoundationEssentials
 import ProcctlCore
 
 /// The state directory's desired state: `state.json`, read and written whole.
@@ -43,18 +42,8 @@ public struct StateStore: Sendable {
 
   /// Encodes the state as the file holds it.
   public static func encode(_ doc: StateDocument) throws(StoreError) -> [UInt8] {
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    do {
-      var bytes = [UInt8](try enc.encode(doc))
-      bytes.append(10)
-      return bytes
-    } catch {
-      throw .system(call: "encode", path: "state", errno: EINVAL)
-    }
+    doc.jsonBytes()
   }
-
-  private struct Header: Decodable { var schemaVersion: Int? }
 
   func decode(_ bytes: [UInt8]) throws(StoreError) -> StateDocument {
     try StateStore.decode(bytes, path: paths.stateFile)
@@ -62,28 +51,10 @@ public struct StateStore: Sendable {
 
   /// Decodes a state file's bytes; a newer schema or a parse error is `.unreadable`.
   public static func decode(_ bytes: [UInt8], path: String) throws(StoreError) -> StateDocument {
-    let data = Data(bytes)
-    let dec = JSONDecoder()
-    let header: Header
     do {
-      header = try dec.decode(Header.self, from: data)
+      return try StateDocument(jsonBytes: bytes)
     } catch {
-      throw .unreadable(path: path, reason: describe(error, bytes: bytes))
-    }
-    guard let version = header.schemaVersion else {
-      throw .unreadable(path: path, reason: "no schemaVersion field")
-    }
-    if version > StateDocument.currentSchemaVersion {
-      throw .unreadable(
-        path: path,
-        reason:
-          "written by a newer procctl (schema version \(version); this procctl reads up to \(StateDocument.currentSchemaVersion)); upgrade procctl"
-      )
-    }
-    do {
-      return try dec.decode(StateDocument.self, from: data)
-    } catch {
-      throw .unreadable(path: path, reason: describe(error, bytes: bytes))
+      throw .unreadable(path: path, reason: error.description)
     }
   }
 
@@ -104,34 +75,13 @@ public struct StateStore: Sendable {
   public func catalogue() throws(StoreError) -> SizeCatalogue {
     guard let bytes = try FileIO.readFile(paths.sizesFile) else { return .builtIn }
     do {
-      let c = try JSONDecoder().decode(SizeCatalogue.self, from: Data(bytes))
-      return try c.validated()
+      return try SizeCatalogue(jsonBytes: bytes).validated()
+    } catch let e as JSONError {
+      throw .badCatalogue(path: paths.sizesFile, reason: e.description)
     } catch let e as CoreError {
       throw .badCatalogue(path: paths.sizesFile, reason: e.description)
     } catch {
-      throw .badCatalogue(path: paths.sizesFile, reason: StateStore.describe(error, bytes: bytes))
+      throw .badCatalogue(path: paths.sizesFile, reason: "\(error)")
     }
-  }
-
-  /// A decoding error as one line: what is wrong and where (line and column, or the field path).
-  static func describe(_ error: any Error, bytes: [UInt8]) -> String {
-    if let d = error as? DecodingError {
-      switch d {
-      case .dataCorrupted(let ctx):
-        var msg = ctx.debugDescription
-        if let u = ctx.underlyingError { msg = "\(u)" }
-        let where_ = ctx.codingPath.map(\.stringValue).joined(separator: ".")
-        return where_.isEmpty ? "invalid JSON: \(msg)" : "invalid value at \(where_): \(msg)"
-      case .keyNotFound(let key, let ctx):
-        let p = (ctx.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
-        return "missing field \(p)"
-      case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
-        let p = ctx.codingPath.map(\.stringValue).joined(separator: ".")
-        return "wrong type at \(p): \(ctx.debugDescription)"
-      @unknown default:
-        return "\(d)"
-      }
-    }
-    return "\(error)"
   }
 }

@@ -1,0 +1,184 @@
+import ProcctlCore
+import ProcctlStore
+
+/// `procctl create`: declares a process (worker or cron job) in an application.
+public struct CreateCommand: Command {
+  public static let name = "create"
+  public static let abstract = "Create a process (background worker or cron job)."
+  public static let discussion = """
+    Shows the summary (pod size, instances, monthly cost before and after, hourly rate, payment
+    method) and asks for confirmation: --yes confirms, --dry-run only shows it; without a
+    terminal and without --yes, procctl exits 3. A change that raises the cost is refused while
+    no payment method is set. If the application named with --app does not exist yet, it is
+    created with the process (the summary says "(new)").
+    Exit codes: 0 created, 1 refused (no payment method), 2 invalid value, 3 not confirmed,
+    5 the process already exists, 6 state file unreadable.
+    """
+  public static let options: [OptionSpec] =
+    [
+      CommonOptions.app,
+      OptionSpec("name", short: "n", value: "NAME", help: "The process's name.", required: true),
+      OptionSpec("type", short: "t", value: "worker|cron", help: "Background worker or cron job.", default: "worker"),
+      ProcessOptions.command.asRequired(),
+      OptionSpec("size", short: "s", value: "SIZE", help: "Pod size (see 'procctl sizes').", default: "s1"),
+      OptionSpec("instances", short: "i", value: "N", help: "Instances, 1 to 50 (cron jobs: 1).", default: "1"),
+    ] + ProcessOptions.shared + CommonOptions.change
+  public static let examples = [
+    "procctl create --app shop --name web --command 'python3 -m http.server 8080' --size s2 --instances 3 --yes",
+    "procctl create -a shop -n report --type cron --schedule '0 6 * * mon-fri' --tz Europe/Amsterdam --command ./report.sh --yes",
+  ]
+
+  public var app: String?
+  public var name: String
+  public var type: String
+  public var command: String
+  public var size: String
+  public var instances: String
+  public var env: [String]
+  public var cwd: String?
+  public var schedule: String?
+  public var tz: String?
+  public var minUptime: String?
+  public var stopTimeout: String?
+  public var concurrency: String?
+  public var timeout: String?
+  public var catchUp: String?
+  public var logMaxSize: String?
+  public var logFiles: String?
+  public var flags: ChangeFlags
+
+  public init(_ args: ParsedArguments) throws {
+    try args.noPositionals()
+    app = args.value("app")
+    name = try args.required("name", "NAME")
+    type = args.value("type") ?? "worker"
+    command = try args.required("command", "CMD")
+    size = args.value("size") ?? SizeCatalogue.defaultSizeName
+    instances = args.value("instances") ?? "1"
+    env = args.values("env")
+    cwd = args.value("cwd")
+    schedule = args.value("schedule")
+    tz = args.value("tz")
+    minUptime = args.value("min-uptime")
+    stopTimeout = args.value("stop-timeout")
+    concurrency = args.value("concurrency")
+    timeout = args.value("timeout")
+    catchUp = args.value("catch-up")
+    logMaxSize = args.value("log-max-size")
+    logFiles = args.value("log-files")
+    flags = ChangeFlags(args)
+  }
+
+  public func validate() throws { _ = try spec(cwdBase: "/", now: Timestamp(epochMs: 0)) }
+
+  /// The process this command declares, with every problem of the input reported at once.
+  func spec(cwdBase: String, now: Timestamp) throws -> ProcessSpec {
+    var problems: [any Error] = []
+    if let app { ProcessOptions.collect(&problems) { try Lookup.checkAppName(app) } }
+    let t = ProcessOptions.collect(&problems) { try ProcessType.parse(type) }
+    let n = ProcessOptions.collect(&problems) { try Limits.instances(instances) }
+    var environment: [String: String] = [:]
+    for e in env {
+      if let (k, v) = ProcessOptions.collect(&problems, { try EnvAssignment.parse(e) }) {
+        environment[k] = v
+      }
+    }
+    let minUp = ProcessOptions.collect(&problems) {
+      try minUptime.map { try DurationSpec.parseMs($0, flag: "--min-uptime") }
+    }
+    let stopT = ProcessOptions.collect(&problems) {
+      try stopTimeout.map { try DurationSpec.parseMs($0, flag: "--stop-timeout") }
+    }
+    let conc = ProcessOptions.collect(&problems) {
+      try concurrency.map(ProcessOptions.concurrencyPolicy)
+    }
+    let tmo = ProcessOptions.collect(&problems) {
+      try timeout.map(ProcessOptions.timeoutMs)
+    }
+    let cu = ProcessOptions.collect(&problems) {
+      try catchUp.map(ProcessOptions.catchUpPolicy)
+    }
+    let lms = ProcessOptions.collect(&problems) {
+      try logMaxSize.map { try ByteSize.parse($0, flag: "--log-max-size") }
+    }
+    let lf = ProcessOptions.collect(&problems) {
+      try logFiles.map(ProcessOptions.logFileCount)
+    }
+    let isCron = t == .cron
+    if isCron { problems += ProcessOptions.checkSchedule(schedule, zone: tz) }
+    if cwd == "" { problems.append(CoreError.invalid("invalid --cwd \"\": give a directory")) }
+    let spec = ProcessSpec(
+      name: name, type: t ?? .worker, command: command, size: size.lowercased(),
+      instances: n ?? 1, env: environment,
+      cwd: ProcessOptions.absolute(cwd ?? cwdBase, base: cwdBase), schedule: schedule,
+      timeZone: isCron ? (tz ?? "UTC") : tz,
+      minUptimeMs: (minUp ?? nil) ?? Limits.minUptimeDefaultMs,
+      stopTimeoutMs: (stopT ?? nil) ?? Limits.stopTimeoutDefaultMs, concurrency: conc ?? nil,
+      timeoutMs: (tmo ?? nil) ?? nil, catchUp: cu ?? nil, logMaxSize: lms ?? nil,
+      logFiles: lf ?? nil, createdAt: now, updatedAt: now)
+    if t != nil && n != nil {
+      problems += ProcessRules.problems(spec)
+    } else if let p = Name.problem(name, kind: "process name") {
+      problems.append(CoreError.invalid(p))
+    }
+    try Problems.throwIfAny(problems)
+    return spec
+  }
+
+  public func run(_ context: Context) throws -> Int32 {
+    let spec = try spec(cwdBase: context.workingDirectory, now: context.now())
+    let podSize = try context.store.catalogue().require(spec.size)
+    if !FileIO.exists(spec.cwd) {
+      context.note("warning: working directory \(spec.cwd) does not exist (yet)")
+    }
+    return try ChangeFlow.perform(context, flags: flags) { doc, _ in
+      let appName: String
+      var newApp = false
+      if let named = app ?? context.appFromEnvironment {
+        try Lookup.checkAppName(named)
+        appName = named
+        if doc.app(named: named) == nil {
+          doc.apps.append(Application(name: named, createdAt: spec.createdAt))
+          newApp = true
+        }
+      } else if doc.apps.count == 1 {
+        appName = doc.apps[0].name
+      } else if doc.apps.isEmpty {
+        throw CLIError.usage(
+          "no application given: pass --app APP (it is created if it does not exist)")
+      } else {
+        appName = doc.apps[try Lookup.app(nil, in: doc, context: context)].name
+      }
+      guard let ai = doc.appIndex(appName) else { throw CLIError.failed("internal: app vanished") }
+      if doc.apps[ai].process(named: spec.name) != nil {
+        throw CoreError.conflict(
+          "process \"\(spec.name)\" already exists in application \"\(appName)\"; change it with 'procctl update', 'scale' or 'resize'"
+        )
+      }
+      doc.apps[ai].processes.append(spec)
+      var plan = ChangePlan(
+        app: appName, action: "create",
+        quote: Quote(
+          lines: [
+            Quote.Line(
+              app: appName, process: spec.name, type: spec.type, command: spec.command,
+              action: .create, sizeBefore: nil, sizeAfter: podSize, instancesBefore: 0,
+              instancesAfter: spec.instances)
+          ], paymentMethod: nil),
+        done: "created \(spec.type.rawValue) \(appName)/\(spec.name)"
+          + (newApp ? " (and application \(appName))" : ""))
+      plan.newApp = newApp
+      plan.processes = [(appName, spec)]
+      return plan
+    }
+  }
+}
+
+extension OptionSpec {
+  /// The same option, marked required for USAGE.
+  func asRequired() -> OptionSpec {
+    var o = self
+    o.required = true
+    return o
+  }
+}

@@ -1,0 +1,47 @@
+import ProcctlCore
+
+/// `procctl list`: one row per process.
+public struct ListCommand: Command {
+  public static let name = "list"
+  public static let abstract = "List processes: app, name, type, size, instances, schedule, cost."
+  public static let discussion = """
+    Lists the processes of the application given with --app (or PROCCTL_APP), else of all
+    applications. MONTHLY is a worker's fixed monthly cost; a cron job shows its hourly rate,
+    billed only while a run is active. Exit codes: 0, 4 application not found, 6 state file
+    unreadable.
+    """
+  public static let options = [
+    OptionSpec(
+      "app", short: "a", value: "APP", help: "Only this application.",
+      default: "$PROCCTL_APP, else all applications"),
+    CommonOptions.json,
+  ]
+  public static let examples = ["procctl list", "procctl list --app shop --json"]
+
+  public var app: String?
+  public var json: Bool
+
+  public init(_ args: ParsedArguments) throws {
+    try args.noPositionals()
+    app = args.value("app")
+    json = args.flag("json")
+  }
+
+  public func validate() throws { try Lookup.checkAppName(app) }
+
+  public func run(_ context: Context) throws -> Int32 {
+    let doc = try context.store.read()
+    let catalogue = try context.store.catalogue()
+    let filter = app ?? context.appFromEnvironment
+    if let filter { _ = try Lookup.app(filter, in: doc, context: context) }
+    let rows = ProcessListing.rows(doc, catalogue: catalogue, app: filter)
+    if json {
+      try JSONOutput.write(ProcessListView(processes: rows.map(\.view)), to: context)
+    } else if rows.isEmpty {
+      context.note("no processes yet; add one with 'procctl create'")
+    } else {
+      context.out.write(ProcessListing.table(rows))
+    }
+    return ExitCode.success
+  }
+}

@@ -1,0 +1,25 @@
+import ProcctlCore
+
+/// Finding the application and process a command names, with errors that list what exists.
+enum Lookup {
+  /// The application a command means: `--app`, else PROCCTL_APP, else the only one.
+  static func app(_ explicit: String?, in doc: StateDocument, context: Context) throws(CoreError)
+    -> Int
+  {
+    try doc.resolveApp(explicit, fromEnvironment: context.appFromEnvironment)
+  }
+
+  static func process(_ name: String, in app: Application) throws(CoreError) -> Int {
+    guard let i = app.processIndex(name) else {
+      let names = app.processes.map(\.name)
+      let list = names.isEmpty ? "it has none" : "processes: \(names.joined(separator: ", "))"
+      throw .notFound("process \"\(name)\" not found in application \"\(app.name)\"; \(list)")
+    }
+    return i
+  }
+
+  /// Checks an `--app` value's syntax (pure), so a bad name is a usage error before any read.
+  static func checkAppName(_ name: String?) throws(CoreError) {
+    if let name { try Name.validate(name, kind: "application name") }
+  }
+}

@@ -1,0 +1,104 @@
+import ProcctlCore
+
+/// One `scale` argument: `NAME=N`, `NAME N`, `NAME+N`, `NAME-N` (also `NAME +N` / `NAME -N`).
+///
+/// `web-1` alone means "web minus one"; a process really named `web-1` is scaled with
+/// `web-1=N` or `web-1 N` (a name followed by a bare number is always the `NAME N` form).
+public struct ScaleTarget: Equatable, Sendable {
+  public enum Change: Equatable, Sendable {
+    case set(Int)
+    case add(Int)
+  }
+
+  public var name: String
+  public var change: Change
+
+  public init(name: String, change: Change) {
+    self.name = name
+    self.change = change
+  }
+
+  /// The instance count after applying this change to `current`, checked to be 1 to 50.
+  public func apply(to current: Int) throws(CoreError) -> Int {
+    switch change {
+    case .set(let n): return try Limits.checkInstances(n)
+    case .add(let d):
+      let n = current + d
+      guard Limits.instances.contains(n) else {
+        throw .invalid(
+          "scale \(name)\(d < 0 ? "" : "+")\(d): \(current) would become \(n); instances must be between \(Limits.instances.lowerBound) and \(Limits.instances.upperBound)"
+        )
+      }
+      return n
+    }
+  }
+
+  /// Parses the positional arguments of `scale`; every malformed argument is reported.
+  public static func parseAll(_ args: [String]) throws -> [ScaleTarget] {
+    if args.isEmpty {
+      throw CLIError.usage("missing NAME=N for 'procctl scale' (e.g. 'procctl scale web=3')")
+    }
+    var out: [ScaleTarget] = []
+    var problems: [any Error] = []
+    var i = 0
+    func isNumber(_ s: String) -> Bool {
+      let body = s.hasPrefix("+") || s.hasPrefix("-") ? s.dropFirst() : Substring(s)
+      return !body.isEmpty && body.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+    while i < args.count {
+      let a = args[i]
+      let next = i + 1 < args.count ? args[i + 1] : nil
+      if let eq = a.firstIndex(of: "=") {
+        let name = String(a[..<eq])
+        let value = String(a[a.index(after: eq)...])
+        do { out.append(ScaleTarget(name: name, change: .set(try Limits.instances(value)))) } catch {
+          problems.append(error)
+        }
+      } else if let next, isNumber(next) {
+        // NAME N, NAME +N, NAME -N
+        i += 1
+        if next.hasPrefix("+") || next.hasPrefix("-") {
+          let d = Int(next) ?? 0
+          out.append(ScaleTarget(name: a, change: .add(d)))
+        } else {
+          do { out.append(ScaleTarget(name: a, change: .set(try Limits.instances(next)))) } catch {
+            problems.append(error)
+          }
+        }
+      } else if let rel = relative(a) {
+        out.append(rel)
+      } else if let next {
+        // NAME followed by something that is no number: "web abc"
+        i += 1
+        problems.append(
+          CoreError.invalid(
+            "invalid instances \"\(next)\" for \(a): use a whole number from \(Limits.instances.lowerBound) to \(Limits.instances.upperBound)"
+          ))
+      } else {
+        problems.append(
+          CLIError.usage("missing instance count for \"\(a)\": use \(a)=N, \(a) N, \(a)+N or \(a)-N"))
+      }
+      i += 1
+    }
+    for t in out {
+      if let p = Name.problem(t.name, kind: "process name") { problems.append(CoreError.invalid(p)) }
+    }
+    var seen = Set<String>()
+    for t in out where !seen.insert(t.name).inserted {
+      problems.append(CLIError.usage("process \"\(t.name)\" is named more than once"))
+    }
+    try Problems.throwIfAny(problems)
+    return out
+  }
+
+  /// "web+2" / "web-1": the last '+' or '-' followed only by digits.
+  static func relative(_ s: String) -> ScaleTarget? {
+    guard let sign = s.lastIndex(where: { $0 == "+" || $0 == "-" }), sign != s.startIndex else {
+      return nil
+    }
+    let digits = s[s.index(after: sign)...]
+    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let d = Int(digits)
+    else { return nil }
+    return ScaleTarget(name: String(s[..<sign]), change: .add(s[sign] == "-" ? -d : d))
+  }
+}

@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A buffered text sink: a file descriptor (stdout, stderr) or, for tests, memory. Output is
+/// written in one go at `flush()` so a 1,000-row table costs one write(2).
+public final class TextOutput {
+  public let fd: Int32
+  public private(set) var buffer: [UInt8] = []
+
+  /// `fd` -1 keeps everything in `buffer` (tests).
+  public init(fd: Int32) { self.fd = fd }
+
+  public func write(_ s: String) { buffer.append(contentsOf: s.utf8) }
+  public func write(bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
+  public func line(_ s: String = "") {
+    write(s)
+    buffer.append(10)
+  }
+
+  /// The text written so far (tests).
+  public var text: String { String(decoding: buffer, as: UTF8.self) }
+
+  public func flush() {
+    guard fd >= 0, !buffer.isEmpty else { return }
+    var off = 0
+    while off < buffer.count {
+      let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        break  // EPIPE and the like: the reader is gone; nothing sensible to do
+      }
+      off += n
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// True when the descriptor is a terminal.
+  public var isTerminal: Bool { fd >= 0 && isatty(fd) == 1 }
+}

@@ -1,0 +1,67 @@
+/// The consistency rules of one process, checked as a whole so every problem is reported at
+/// once: what a worker may not have (a schedule, a zone, cron policies), what a cron job must have
+/// (a schedule, exactly one instance) and the ranges of the numbers.
+public enum ProcessRules {
+  /// The accepted number of rotated log files.
+  public static let logFilesRange = 1...100
+
+  /// Every problem of `spec`, in a stable order; empty when it is valid.
+  public static func problems(_ spec: ProcessSpec) -> [CoreError] {
+    var out: [CoreError] = []
+    if let p = Name.problem(spec.name, kind: "process name") { out.append(.invalid(p)) }
+    if spec.command.isEmpty {
+      out.append(.invalid("invalid --command \"\": give a shell command line to run"))
+    }
+    switch spec.type {
+    case .worker:
+      if !Limits.instances.contains(spec.instances) {
+        out.append(
+          .invalid(
+            "instances must be between \(Limits.instances.lowerBound) and \(Limits.instances.upperBound), got \(spec.instances)"
+          ))
+      }
+      let what = "worker \"\(spec.name)\""
+      if spec.schedule != nil {
+        out.append(.invalid("--schedule is only for cron jobs (--type cron); \(what) has none"))
+      }
+      if spec.timeZone != nil {
+        out.append(.invalid("--tz is only for cron jobs (--type cron); \(what) has no schedule"))
+      }
+      if spec.concurrency != nil {
+        out.append(.invalid("--concurrency is only for cron jobs (--type cron), not \(what)"))
+      }
+      if spec.timeoutMs != nil {
+        out.append(.invalid("--timeout is only for cron jobs (--type cron), not \(what)"))
+      }
+      if spec.catchUp != nil {
+        out.append(.invalid("--catch-up is only for cron jobs (--type cron), not \(what)"))
+      }
+    case .cron:
+      if spec.instances != 1 {
+        out.append(
+          .invalid(
+            "a cron job runs one instance per run: --instances must be 1, got \(spec.instances)"))
+      }
+      if spec.schedule == nil {
+        out.append(
+          .invalid(
+            "cron job \"\(spec.name)\" needs --schedule EXPR (5 fields, e.g. \"*/5 * * * *\")"))
+      }
+      if spec.minUptimeMs != Limits.minUptimeDefaultMs {
+        out.append(.invalid("--min-uptime is only for workers; cron jobs are not restarted"))
+      }
+    }
+    if let n = spec.logFiles, !logFilesRange.contains(n) {
+      out.append(
+        .invalid(
+          "--log-files must be between \(logFilesRange.lowerBound) and \(logFilesRange.upperBound), got \(n)"
+        ))
+    }
+    if let b = spec.logMaxSize, !ByteSize.logMaxSizeRange.contains(b) {
+      out.append(
+        .invalid(
+          "--log-max-size must be between 4KiB and 1GiB, got \(ByteSize.describe(b))"))
+    }
+    return out
+  }
+}

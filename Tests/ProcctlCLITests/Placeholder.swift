@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholderProcctlCLITests() { #expect(Bool(true)) }

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+@testable import ProcctlCore
+
+@Suite("JSON codec")
+struct JSONCodecTests {
+  let t = Timestamp(epochMs: 1_790_000_000_123)
+
+  func sampleDocument() -> StateDocument {
+    var worker = ProcessSpec(
+      name: "price-calc", type: .worker, command: "echo \"hi\" \\ there\n\t\u{1}é😀",
+      size: "s2", instances: 3, env: ["B": "two", "A": "1", "EMPTY": ""], cwd: "/srv/app",
+      createdAt: t, updatedAt: Timestamp(epochMs: t.epochMs + 5))
+    worker.minUptimeMs = 250
+    worker.logMaxSize = 1024
+    worker.logFiles = 2
+    worker.restartGeneration = 7
+    let cron = ProcessSpec(
+      name: "nightly", type: .cron, command: "run-report", size: "hobby", cwd: "/",
+      schedule: "0 3 * * *", timeZone: "Europe/Amsterdam", concurrency: .replace,
+      timeoutMs: 60_000, catchUp: .once, createdAt: t, updatedAt: t)
+    return StateDocument(
+      revision: 42, paymentMethod: "visa-4242",
+      apps: [
+        Application(name: "shop", createdAt: t, processes: [worker, cron]),
+        Application(name: "empty", createdAt: t),
+      ])
+  }
+
+  @Test func roundTripKeepsEveryField() throws {
+    let doc = sampleDocument()
+    let bytes = doc.jsonBytes()
+    let back = try StateDocument(jsonBytes: bytes)
+    #expect(back == doc)
+    // Writing again gives the same bytes: the format is stable.
+    #expect(back.jsonBytes() == bytes)
+  }
+
+  @Test func agreesWithFoundationCodable() throws {
+    // The Codable conformances (used for --json output) and the state codec must not drift apart.
+    let doc = sampleDocument()
+    let viaFoundation = try JSONEncoder().encode(doc)
+    #expect(try StateDocument(jsonBytes: [UInt8](viaFoundation)) == doc)
+    let viaOurs = try JSONDecoder().decode(StateDocument.self, from: Data(doc.jsonBytes()))
+    #expect(viaOurs == doc)
+  }
+
+  @Test func eachProcessIsOneLine() {
+    let text = String(decoding: sampleDocument().jsonBytes(), as: UTF8.self)
+    let lines = text.split(separator: "\n")
+    #expect(lines.filter { $0.contains("\"price-calc\"") }.count == 1)
+    #expect(text.hasSuffix("}\n"))
+  }
+
+  @Test(arguments: [
+    ("{\"schemaVersion\": 1,}", "line 1, column 21"),
+    ("{\n  \"schemaVersion\": 1\n  \"apps\": []\n}", "line 3, column 3"),
+    ("{\"schemaVersion\": 1, \"apps\": [{\"name\": \"a\"}]}", "missing field \"createdAt\" in apps[0]"),
+    ("{\"schemaVersion\": \"1\"}", "expected a whole number"),
+    ("", "unexpected end of input"),
+    ("{\"apps\": []}", "missing field \"schemaVersion\""),
+    ("{\"schemaVersion\": 1} x", "unexpected content after the document"),
+    ("{\"schemaVersion\": 1, \"paymentMethod\": \"a\u{1}b\"}", "control character"),
+  ])
+  func errorsSayWhatAndWhere(input: String, expected: String) {
+    do {
+      _ = try StateDocument(jsonBytes: Array(input.utf8))
+      Issue.record("expected an error for \(input)")
+    } catch {
+      #expect(error.description.contains(expected), "\(error.description)")
+    }
+  }
+
+  @Test func newerSchemaIsRecognisedWhateverItsShape() {
+    let input = "{\"schemaVersion\": 9, \"apps\": \"a different shape\"}"
+    do {
+      _ = try StateDocument(jsonBytes: Array(input.utf8))
+      Issue.record("expected an error")
+    } catch {
+      guard case .newerSchema(9) = error else {
+        Issue.record("got \(error)")
+        return
+      }
+    }
+  }
+
+  @Test func unknownMembersAreSkipped() throws {
+    let input =
+      "{\"schemaVersion\": 1, \"future\": {\"a\": [1, 2.5e3, true, null, \"x\"]}, \"apps\": []}"
+    let doc = try StateDocument(jsonBytes: Array(input.utf8))
+    #expect(doc.apps.isEmpty)
+  }
+
+  @Test func parserHandlesEscapesAndNumbers() throws {
+    let v = try JSONParser.parse(#"{"s": "a\"b\\c\/d\u00e9\ud83d\ude00\n", "n": -12, "d": 1.5e2}"#)
+    guard case .object(let o) = v else {
+      Issue.record("not an object")
+      return
+    }
+    #expect(o["s"] == .string("a\"b\\c/dé😀\n"))
+    #expect(o["n"] == .int(-12))
+    #expect(o["d"] == .double(150))
+  }
+
+  @Test(arguments: ["[1,]", "{\"a\" 1}", "01", "\"\\ud800\"", "tru", "[1 2]", "\"abc"])
+  func parserRejectsInvalidJSON(_ input: String) {
+    #expect(throws: JSONError.self) { try JSONParser.parse(input) }
+  }
+
+  @Test func writerEscapesAndNests() {
+    var w = JSONWriter(pretty: false)
+    w.beginObject()
+    w.member("q", "a\"b\\\n\u{1}")
+    w.key("list")
+    w.beginArray()
+    w.int(-5)
+    w.bool(true)
+    w.null()
+    w.beginObject()
+    w.endObject()
+    w.endArray()
+    w.endObject()
+    #expect(String(decoding: w.bytes, as: UTF8.self) == #"{"q":"a\"b\\\n\u0001","list":[-5,true,null,{}]}"#)
+  }
+
+  @Test func catalogueReadsItsOwnOutput() throws {
+    var w = JSONWriter()
+    SizeCatalogue.builtIn.write(to: &w)
+    let back = try SizeCatalogue(jsonBytes: w.document)
+    #expect(back == SizeCatalogue.builtIn)
+  }
+}

@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholderProcctlCoreTests() { #expect(Bool(true)) }
