@@ -17,6 +17,7 @@ public enum CommandRegistry {
     BillingCommand.self,
     BillingPaymentMethodSetCommand.self,
     CronNextCommand.self,
+    RunsCommand.self,
   ]
 
   /// One-line descriptions of command groups, for `procctl help GROUP`.
