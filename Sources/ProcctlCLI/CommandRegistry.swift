@@ -17,6 +17,7 @@ public enum CommandRegistry {
     BillingCommand.self,
     BillingPaymentMethodSetCommand.self,
     CronNextCommand.self,
+    RunsCommand.self,
     LogsCommand.self,
     EventsCommand.self,
     DoctorCommand.self,
