@@ -107,7 +107,7 @@ private func tempDir() -> String {
   @Test func eventsLogLines() {
     let dir = tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let e = EventLog(path: dir + "/events.log")
+    let e = EventFileWriter(path: dir + "/events.log")
     e.record("worker.1 started pid 42", app: "demo", atMs: t0)
     e.record("supervisor started", app: nil, atMs: t0 + 1)
     e.close()

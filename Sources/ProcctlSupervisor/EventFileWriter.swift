@@ -5,7 +5,7 @@ import ProcctlCore
 /// Line format: `2026-12-03T19:11:10.123Z <app> <message>`, where `<app>` is the application
 /// the event concerns, or `-` for the supervisor itself. `procctl events` reads it back.
 /// Events are rare (starts, exits, restarts), so each is one `write`.
-public final class EventLog {
+public final class EventFileWriter {
   let file: LogFile
 
   public init(path: String, rotation: LogRotation = .default) {
