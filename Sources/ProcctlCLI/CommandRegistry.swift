@@ -17,6 +17,10 @@ public enum CommandRegistry {
     BillingCommand.self,
     BillingPaymentMethodSetCommand.self,
     CronNextCommand.self,
+    RunsCommand.self,
+    LogsCommand.self,
+    EventsCommand.self,
+    DoctorCommand.self,
   ]
 
   /// One-line descriptions of command groups, for `procctl help GROUP`.
