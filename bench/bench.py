@@ -365,6 +365,8 @@ class Procctl:
 
     def check_state(self, home):
         """The generated state must be readable by this build (else the schema drifted)."""
+        if not self.has("list"):
+            return
         r = self.run(home, "list", "--json")
         if r.returncode != 0:
             raise Failed(f"procctl list --json on the generated state: exit {r.returncode}: "

@@ -19,6 +19,11 @@ public enum CommandRegistry {
     UpCommand.self,
     PsCommand.self,
     RestartCommand.self,
+    CronNextCommand.self,
+    RunsCommand.self,
+    LogsCommand.self,
+    EventsCommand.self,
+    DoctorCommand.self,
   ]
 
   /// One-line descriptions of command groups, for `procctl help GROUP`.

@@ -1,0 +1,398 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import ProcctlCore
+import ProcctlStore
+
+/// What the cron scheduler needs from the supervisor around it: the wall clock, one-shot timers,
+/// starting a run's process and signalling its process group. The supervisor implements it over
+/// its event loop and spawner; tests implement it with a fake clock and fake processes, so every
+/// policy is checked without waiting for real minutes.
+public protocol CronRuntime: AnyObject {
+  /// Wall-clock now.
+  func now() -> Timestamp
+  /// Runs `action` once after `ms` milliseconds; returns a token for `cancelTimer`.
+  func schedule(afterMs ms: Int, _ action: @escaping () -> Void) -> Int
+  func cancelTimer(_ token: Int)
+  /// Starts a run's process; returns its pid (also its process group), or why it failed.
+  func spawn(_ launch: CronLaunch) -> Result<Int32, CronSpawnFailure>
+  /// Sends `signal` to the process group led by `pid`.
+  func signalGroup(_ pid: Int32, _ signal: Int32)
+  /// One line for the supervisor's event log.
+  func log(_ line: String)
+}
+
+/// Why a run's process could not be started.
+public struct CronSpawnFailure: Error, Sendable {
+  public var reason: String
+  public init(_ reason: String) { self.reason = reason }
+}
+
+/// Everything needed to start one run.
+public struct CronLaunch: Sendable {
+  public var app: String
+  public var process: String
+  public var spec: ProcessSpec
+  public var size: PodSize
+  public var runID: String
+  public var scheduledAt: Timestamp
+  public var logPath: String
+  /// The run's PROCCTL_* variables (the runtime adds the supervisor's own marker).
+  public var environment: [String: String]
+}
+
+/// A cron job's scheduler state as `ps` and `list` show it (`cron/status.json`).
+public struct CronJobStatus: Sendable, Equatable, Codable {
+  public var app: String
+  public var process: String
+  public var nextRunAt: Timestamp?
+  public var activeRuns: [ActiveRun]
+  public var lastRun: CronRun?
+
+  public struct ActiveRun: Sendable, Equatable, Codable {
+    public var id: String
+    public var pid: Int32
+    public var startedAt: Timestamp
+  }
+}
+
+/// The scheduler inside `procctl up`: one `CronJobMachine` per cron job decides; this class
+/// performs the decisions (start runs, stop them with the stop ladder, time them out, persist the
+/// last scheduled time before acting, record every run) and keeps one timer per job armed for
+/// its next time, so the event loop sleeps until the earliest one. No periodic tick.
+public final class CronScheduler {
+  final class ActiveRun {
+    var record: CronRun
+    let pid: Int32
+    let stopTimeoutMs: Int
+    var timeoutTimer: Int?
+    var killTimer: Int?
+    var stopping = false
+    init(record: CronRun, pid: Int32, stopTimeoutMs: Int) {
+      self.record = record
+      self.pid = pid
+      self.stopTimeoutMs = stopTimeoutMs
+    }
+  }
+
+  final class Job {
+    let key: String
+    var app: String
+    var spec: ProcessSpec
+    var size: PodSize
+    var machine: CronJobMachine
+    var timer: Int?
+    /// False once the job was deleted: its runs are stopping and nothing new starts.
+    var wanted = true
+    init(key: String, app: String, spec: ProcessSpec, size: PodSize, machine: CronJobMachine) {
+      self.key = key
+      self.app = app
+      self.spec = spec
+      self.size = size
+      self.machine = machine
+    }
+  }
+
+  let runtime: any CronRuntime
+  let store: CronStore
+  private var jobs: [String: Job] = [:]
+  private var runsByPid: [Int32: (job: Job, run: ActiveRun)] = [:]
+  private var memory: [String: CronJobMemory]
+  private var rng = SystemRandomNumberGenerator()
+  private var shuttingDown = false
+  /// Set whenever something `ps` shows changed; the supervisor writes the status after each
+  /// loop iteration.
+  public private(set) var statusDirty = true
+
+  public init(runtime: any CronRuntime, store: CronStore) {
+    self.runtime = runtime
+    self.store = store
+    self.memory = store.readMemory()
+  }
+
+  /// Number of runs whose processes are still alive.
+  public var activeRunCount: Int { runsByPid.count }
+
+  /// Makes the scheduled jobs match `doc`: new jobs start scheduling (catching up per their
+  /// policy), changed ones reschedule at once, deleted ones stop their runs.
+  public func apply(_ doc: StateDocument, catalogue: SizeCatalogue, apps filter: [String]) {
+    guard !shuttingDown else { return }
+    let now = runtime.now()
+    var seen = Set<String>()
+    let fallback = catalogue.size(named: SizeCatalogue.defaultSizeName) ?? catalogue.sizes[0]
+    for app in doc.apps where filter.isEmpty || filter.contains(app.name) {
+      for spec in app.processes where spec.type == .cron {
+        let key = "\(app.name)/\(spec.name)"
+        let size = catalogue.size(named: spec.size) ?? fallback
+        guard let schedule = try? CronSchedule(parsing: spec.schedule ?? ""),
+          let zone = try? ZoneInfo.load(spec.timeZone ?? "UTC")
+        else {
+          runtime.log("\(key): schedule \"\(spec.schedule ?? "")\" not usable; not scheduled")
+          continue
+        }
+        seen.insert(key)
+        if let job = jobs[key], job.spec.createdAt == spec.createdAt {
+          let before = job.spec
+          job.spec = spec
+          job.size = size
+          if before.schedule != spec.schedule || before.timeZone != spec.timeZone
+            || before.concurrency != spec.concurrency || before.catchUp != spec.catchUp
+          {
+            runtime.log("\(key): schedule \(spec.schedule ?? "") (\(zone.name)) applied")
+            perform(
+              job.machine.update(
+                schedule: schedule, zone: zone, concurrency: spec.concurrency ?? .forbid,
+                catchUp: spec.catchUp ?? .none, now: now), job)
+          }
+          continue
+        }
+        if let old = jobs[key] { remove(old) }  // deleted and created again
+        let remembered = memory[key].flatMap {
+          $0.jobCreatedAt == spec.createdAt ? $0.lastScheduledAt : nil
+        }
+        let job = Job(
+          key: key, app: app.name, spec: spec, size: size,
+          machine: CronJobMachine(
+            schedule: schedule, zone: zone, concurrency: spec.concurrency ?? .forbid,
+            catchUp: spec.catchUp ?? .none, lastScheduled: remembered))
+        jobs[key] = job
+        runtime.log("\(key): scheduled \"\(spec.schedule ?? "")\" in \(zone.name)")
+        perform(job.machine.start(now: now), job)
+      }
+    }
+    for (key, job) in jobs where !seen.contains(key) && job.wanted { remove(job) }
+    if memory.keys.contains(where: { !seen.contains($0) }) {
+      memory = memory.filter { seen.contains($0.key) }
+      saveMemory()
+    }
+  }
+
+  /// `procctl cron run`: a run now, subject to the overlap policy.
+  public func manualRun(app: String, process: String) -> CronRunReply {
+    guard !shuttingDown else { return CronRunReply(runID: nil, outcome: nil, error: "supervisor is stopping") }
+    guard let job = jobs["\(app)/\(process)"], job.wanted else {
+      return CronRunReply(
+        runID: nil, outcome: nil, error: "cron job \(app)/\(process) is not scheduled by this supervisor")
+    }
+    let ids = perform(job.machine.manualRun(now: runtime.now()), job)
+    guard let (id, outcome) = ids.last else {
+      return CronRunReply(runID: nil, outcome: nil, error: "no run was started")
+    }
+    return CronRunReply(runID: id, outcome: outcome)
+  }
+
+  /// A child exited; true when it was one of our runs.
+  public func childExited(pid: Int32, waitStatus: Int32) -> Bool {
+    guard let (job, run) = runsByPid.removeValue(forKey: pid) else { return false }
+    // Whatever the run left in its process group goes with it.
+    runtime.signalGroup(pid, SIGKILL)
+    for t in [run.timeoutTimer, run.killTimer].compactMap({ $0 }) { runtime.cancelTimer(t) }
+    let exited = waitStatus & 0x7f == 0
+    run.record.finish(
+      at: runtime.now(), exitCode: exited ? Int((waitStatus >> 8) & 0xff) : nil,
+      signal: exited ? nil : Int(waitStatus & 0x7f))
+    let r = run.record
+    runtime.log(
+      "\(job.key) run \(r.id) ended: \(r.outcome.rawValue)"
+        + (r.exitCode.map { ", exit \($0)" } ?? r.signal.map { ", signal \($0)" } ?? "")
+        + ", ran \(DurationSpec.describe(ms: Int(r.durationMs ?? 0)))")
+    job.machine.runEnded(r.id)
+    if job.wanted { record(r, job) }
+    statusDirty = true
+    return true
+  }
+
+  /// SIGTERM/SIGINT to the supervisor: stop every active run with the stop ladder.
+  public func shutdown() {
+    shuttingDown = true
+    for job in jobs.values {
+      if let t = job.timer { runtime.cancelTimer(t) }
+      job.timer = nil
+    }
+    for (_, run) in runsByPid.values { stop(run, outcome: nil) }
+  }
+
+  /// A second SIGTERM/SIGINT: SIGKILL every run at once.
+  public func killAll() {
+    for (_, run) in runsByPid.values { runtime.signalGroup(run.pid, SIGKILL) }
+  }
+
+  /// The pids of active runs (children the supervisor must not treat as strays).
+  public var activePids: [Int32] { Array(runsByPid.keys) }
+
+  public func status() -> [CronJobStatus] {
+    statusDirty = false
+    return jobs.values.filter(\.wanted).sorted { $0.key < $1.key }.map { job in
+      let active = runsByPid.values.filter { $0.job === job }.map {
+        CronJobStatus.ActiveRun(
+          id: $0.run.record.id, pid: $0.run.pid,
+          startedAt: $0.run.record.startedAt ?? $0.run.record.scheduledAt)
+      }.sorted { $0.startedAt < $1.startedAt }
+      return CronJobStatus(
+        app: job.app, process: job.spec.name, nextRunAt: job.machine.nextFire,
+        activeRuns: active, lastRun: lastRecorded[job.key])
+    }
+  }
+
+  private var lastRecorded: [String: CronRun] = [:]
+
+  // MARK: effects
+
+  /// Performs the machine's effects; returns the ids of the runs started or recorded.
+  @discardableResult
+  private func perform(_ effects: [CronJobMachine.Effect], _ job: Job) -> [(String, CronOutcome)] {
+    var ids: [(String, CronOutcome)] = []
+    for effect in effects {
+      switch effect {
+      case .persistLastScheduled(let t):
+        memory[job.key] = CronJobMemory(lastScheduledAt: t, jobCreatedAt: job.spec.createdAt)
+        saveMemory()
+      case .start(let scheduledAt, let trigger):
+        let r = startRun(job, scheduledAt: scheduledAt, trigger: trigger)
+        ids.append((r.id, r.outcome))
+      case .stop(let runID, let outcome):
+        if let run = runsByPid.values.first(where: { $0.run.record.id == runID })?.run {
+          runtime.log("\(job.key) run \(runID): \(outcome.rawValue) by a newer run")
+          stop(run, outcome: outcome)
+        }
+      case .record(let scheduledAt, let trigger, let outcome):
+        let r = CronRun(
+          id: newRunID(), app: job.app, process: job.spec.name, trigger: trigger,
+          scheduledAt: scheduledAt, outcome: outcome,
+          error: outcome == .skipped ? "the previous run was still active (concurrency forbid)" : nil)
+        runtime.log("\(job.key) \(stamp(scheduledAt, job)): \(outcome.rawValue)")
+        record(r, job)
+        ids.append((r.id, r.outcome))
+      case .arm(let at):
+        if let t = job.timer { runtime.cancelTimer(t) }
+        job.timer = nil
+        if let at {
+          let delay = max(0, at.epochMs - runtime.now().epochMs)
+          // Long waits are re-checked daily so a wall-clock change cannot leave a job far off.
+          job.timer = runtime.schedule(afterMs: Int(min(delay, 86_400_000))) {
+            [unowned self, unowned job] in
+            job.timer = nil
+            self.timerFired(job)
+          }
+        }
+        statusDirty = true
+      }
+    }
+    return ids
+  }
+
+  private func timerFired(_ job: Job) {
+    guard job.wanted, !shuttingDown else { return }
+    perform(job.machine.timerFired(now: runtime.now()), job)
+  }
+
+  private func startRun(_ job: Job, scheduledAt: Timestamp, trigger: CronTrigger) -> CronRun {
+    let id = newRunID()
+    let now = runtime.now()
+    let logPath = store.runLogPath(app: job.app, process: job.spec.name, runID: id)
+    var entry = CronRun(
+      id: id, app: job.app, process: job.spec.name, trigger: trigger, scheduledAt: scheduledAt,
+      startedAt: now, outcome: .running, logPath: logPath)
+    let env = [
+      "PROCCTL_APP": job.app, "PROCCTL_PROCESS": job.spec.name, "PROCCTL_INSTANCE": "1",
+      "PROCCTL_RUN_ID": id, "PROCCTL_SCHEDULED_AT": scheduledAt.rfc3339(offsetSeconds: 0, fraction: false),
+      "PROCCTL_POD_SIZE": job.size.name, "PROCCTL_CPU": job.size.cpuDescription,
+      "PROCCTL_MEMORY_MB": "\(job.size.memoryMB)",
+    ]
+    let launch = CronLaunch(
+      app: job.app, process: job.spec.name, spec: job.spec, size: job.size, runID: id,
+      scheduledAt: scheduledAt, logPath: logPath, environment: env)
+    switch runtime.spawn(launch) {
+    case .success(let pid):
+      entry.pid = pid
+      let run = ActiveRun(record: entry, pid: pid, stopTimeoutMs: job.spec.stopTimeoutMs)
+      runsByPid[pid] = (job, run)
+      job.machine.runStarted(id)
+      if let ms = job.spec.timeoutMs, ms > 0 {
+        run.timeoutTimer = runtime.schedule(afterMs: ms) { [unowned self, unowned run] in
+          run.timeoutTimer = nil
+          guard self.runsByPid[run.pid] != nil, !run.stopping else { return }
+          self.runtime.log(
+            "\(job.key) run \(run.record.id) timed out after \(DurationSpec.describe(ms: ms))")
+          self.stop(run, outcome: .timedOut)
+        }
+      }
+      runtime.log(
+        "\(job.key) run \(id) started (pid \(pid), \(trigger.rawValue), scheduled \(stamp(scheduledAt, job)))")
+      record(entry, job)
+    case .failure(let why):
+      entry.outcome = .failed
+      entry.error = why.reason
+      entry.endedAt = now
+      entry.durationMs = 0
+      entry.activeSeconds = 0
+      runtime.log("\(job.key) run \(id) could not start: \(why.reason)")
+      record(entry, job)
+    }
+    statusDirty = true
+    return entry
+  }
+
+  /// The stop ladder: SIGTERM to the run's group, SIGKILL after the job's stop timeout.
+  private func stop(_ run: ActiveRun, outcome: CronOutcome?) {
+    if let outcome, run.record.outcome == .running { run.record.outcome = outcome }
+    guard !run.stopping else { return }
+    run.stopping = true
+    runtime.signalGroup(run.pid, SIGTERM)
+    run.killTimer = runtime.schedule(afterMs: run.stopTimeoutMs) { [unowned self, unowned run] in
+      run.killTimer = nil
+      if self.runsByPid[run.pid] != nil { self.runtime.signalGroup(run.pid, SIGKILL) }
+    }
+    if let pair = runsByPid[run.pid], pair.job.wanted { record(run.record, pair.job) }
+  }
+
+  private func remove(_ job: Job) {
+    job.wanted = false
+    if let t = job.timer { runtime.cancelTimer(t) }
+    job.timer = nil
+    jobs[job.key] = nil
+    runtime.log("\(job.key): removed; stopping its active runs")
+    for (j, run) in runsByPid.values where j === job { stop(run, outcome: nil) }
+    memory[job.key] = nil
+    saveMemory()
+    store.removeHistory(app: job.app, process: job.spec.name)
+    lastRecorded[job.key] = nil
+    statusDirty = true
+  }
+
+  /// Adds or updates the run in the job's history file.
+  private func record(_ run: CronRun, _ job: Job) {
+    lastRecorded[job.key] = run
+    statusDirty = true
+    do {
+      var runs = (try? store.history(app: job.app, process: job.spec.name)) ?? []
+      if let i = runs.lastIndex(where: { $0.id == run.id }) { runs[i] = run } else { runs.append(run) }
+      try store.writeHistory(runs, app: job.app, process: job.spec.name)
+    } catch {
+      runtime.log("\(job.key): could not record run \(run.id): \(error.description)")
+    }
+  }
+
+  private func saveMemory() {
+    do { try store.writeMemory(memory) } catch {
+      runtime.log("could not save the cron scheduler's memory: \(error.description)")
+    }
+  }
+
+  private func stamp(_ t: Timestamp, _ job: Job) -> String {
+    t.rfc3339(offsetSeconds: job.machine.zone.offset(at: t), fraction: false, zulu: false)
+  }
+
+  /// "20261203-193000-3fa9": UTC start time plus randomness; sorts by time, unique per job.
+  private func newRunID() -> String {
+    let t = runtime.now()
+    let s = t.rfc3339(offsetSeconds: 0, fraction: false)
+    let digits = s.filter { $0.isNumber }
+    let date = digits.prefix(8)
+    let time = digits.dropFirst(8).prefix(6)
+    let r = UInt16.random(in: 0...UInt16.max, using: &rng)
+    var hex = String(r, radix: 16)
+    while hex.count < 4 { hex = "0" + hex }
+    return "\(date)-\(time)-\(hex)"
+  }
+}

@@ -1,0 +1,48 @@
+@testable import ProcctlCLI
+import ProcctlCore
+import Testing
+
+/// `list --json` is written by hand for speed (ProcessListView+JSONWriter.swift); it must stay the
+/// same document the Encodable conformance gives.
+@Suite struct ProcessViewJSONTests {
+  static func views() -> [ProcessView] {
+    let t = Timestamp(epochMs: 1_796_325_555_123)
+    let worker = ProcessSpec(
+      name: "web", type: .worker, command: "exec ./server --port \"8080\" /tmp\\x", size: "s2",
+      instances: 3, env: ["B": "2", "A": "1\n\u{1}é"], cwd: "/srv/app", createdAt: t,
+      updatedAt: t)
+    let cron = ProcessSpec(
+      name: "nightly", type: .cron, command: "run", size: "hobby", cwd: "/", schedule: "0 3 * * *",
+      timeZone: "Europe/Amsterdam", concurrency: .replace, timeoutMs: 5000, catchUp: .once,
+      logMaxSize: 1024, logFiles: 2, createdAt: t, updatedAt: t)
+    var w = ProcessView(app: "shop", spec: worker, size: SizeCatalogue.builtIn.size(named: "s2"))
+    w.running = 2
+    let c = ProcessView(app: "shop", spec: cron, size: SizeCatalogue.builtIn.size(named: "hobby"))
+    let unknownSize = ProcessView(app: "shop", spec: worker, size: nil)
+    return [w, c, unknownSize]
+  }
+
+  @Test func sameDocumentAsJSONEncoder() throws {
+    let list = ProcessListView(processes: Self.views())
+    let fast = try JSONParser.parse(list.jsonDocument())
+    let slow = try JSONParser.parse(try JSONOutput.encode(list))
+    #expect(fast == slow)
+  }
+
+  @Test func writesEveryField() throws {
+    // Every optional set: the written object must have one key per stored property, so a field
+    // added to ProcessView without adding it to write(to:) fails here.
+    var v = Self.views()[1]
+    v.cpu = 1
+    v.memoryMB = 512
+    v.minUptimeMs = 1000
+    v.running = 1
+    var w = JSONWriter()
+    v.write(to: &w)
+    guard case .object(let o) = try JSONParser.parse(w.document) else {
+      Issue.record("not an object")
+      return
+    }
+    #expect(o.count == Mirror(reflecting: v).children.count)
+  }
+}

@@ -1,0 +1,278 @@
+import Foundation
+import ProcctlCore
+import ProcctlStore
+import ProcctlSupervisor
+import ProcctlTestSupport
+import Testing
+
+/// A clock, timers and processes that exist only in memory: the scheduler's policies are checked
+/// in virtual time, with no real minute to wait for.
+final class FakeCronRuntime: CronRuntime {
+  var clock: Timestamp
+  var timers: [(token: Int, at: Int64, action: () -> Void)] = []
+  var nextToken = 1
+  var nextPid: Int32 = 1000
+  var launches: [CronLaunch] = []
+  var signals: [(pid: Int32, signal: Int32)] = []
+  var lines: [String] = []
+  var failSpawn = false
+
+  init(_ start: String) { clock = Timestamp.parse(start)! }
+
+  func now() -> Timestamp { clock }
+  func schedule(afterMs ms: Int, _ action: @escaping () -> Void) -> Int {
+    defer { nextToken += 1 }
+    timers.append((nextToken, clock.epochMs + Int64(ms), action))
+    return nextToken
+  }
+  func cancelTimer(_ token: Int) { timers.removeAll { $0.token == token } }
+  func spawn(_ launch: CronLaunch) -> Result<Int32, CronSpawnFailure> {
+    if failSpawn { return .failure(CronSpawnFailure("chdir /nope: No such file or directory")) }
+    launches.append(launch)
+    nextPid += 1
+    return .success(nextPid)
+  }
+  func signalGroup(_ pid: Int32, _ signal: Int32) { signals.append((pid, signal)) }
+  func log(_ line: String) { lines.append(line) }
+
+  /// Moves the clock forward to `to`, firing due timers in order (each at its own time).
+  func advance(to: String) {
+    let end = Timestamp.parse(to)!.epochMs
+    while let next = timers.filter({ $0.at <= end }).min(by: { $0.at < $1.at }) {
+      clock = Timestamp(epochMs: max(clock.epochMs, next.at))
+      timers.removeAll { $0.token == next.token }
+      next.action()
+    }
+    clock = Timestamp(epochMs: max(clock.epochMs, end))
+  }
+
+  var terms: [Int32] { signals.filter { $0.signal == SIGTERM }.map(\.pid) }
+  var kills: [Int32] { signals.filter { $0.signal == SIGKILL }.map(\.pid) }
+}
+
+@Suite("Cron scheduler with a virtual clock")
+struct CronSchedulerTests {
+  let created = Timestamp.parse("2025-06-01T00:00:00Z")!
+
+  func doc(_ schedule: String = "* * * * *", tz: String = "UTC", concurrency: ConcurrencyPolicy? = nil,
+    timeoutMs: Int? = nil, catchUp: CatchUpPolicy? = nil, jobs: [String] = ["job"]) -> StateDocument
+  {
+    let specs = jobs.map {
+      ProcessSpec(
+        name: $0, type: .cron, command: "true", cwd: "/", schedule: schedule, timeZone: tz,
+        stopTimeoutMs: 2000, concurrency: concurrency, timeoutMs: timeoutMs, catchUp: catchUp,
+        createdAt: created, updatedAt: created)
+    }
+    return StateDocument(apps: [Application(name: "app", createdAt: created, processes: specs)])
+  }
+
+  func withScheduler(
+    _ start: String, _ body: (FakeCronRuntime, CronScheduler, CronStore) throws -> Void
+  ) throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let rt = FakeCronRuntime(start)
+    let store = CronStore(paths: StatePaths(home: home.path))
+    try body(rt, CronScheduler(runtime: rt, store: store), store)
+  }
+
+  @Test func firesAtTheMinuteWithRunEnvironmentAndRecordsTheRun() throws {
+    try withScheduler("2026-01-01T10:00:30Z") { rt, s, store in
+      s.apply(doc(), catalogue: .builtIn, apps: [])
+      #expect(rt.timers.map(\.at) == [Timestamp.parse("2026-01-01T10:01:00Z")!.epochMs])
+      #expect(s.status().first?.nextRunAt == Timestamp.parse("2026-01-01T10:01:00Z"))
+      rt.advance(to: "2026-01-01T10:01:00Z")
+      let l = try #require(rt.launches.first)
+      #expect(l.environment["PROCCTL_SCHEDULED_AT"] == "2026-01-01T10:01:00Z")
+      #expect(l.environment["PROCCTL_RUN_ID"] == l.runID)
+      #expect(l.environment["PROCCTL_POD_SIZE"] == "s1")
+      #expect(s.status().first?.activeRuns.map(\.id) == [l.runID])
+      rt.advance(to: "2026-01-01T10:01:02.500Z")
+      #expect(s.childExited(pid: 1001, waitStatus: 0))
+      let runs = try store.history(app: "app", process: "job")
+      #expect(runs.count == 1)
+      #expect(runs[0].outcome == .succeeded)
+      #expect(runs[0].trigger == .schedule)
+      #expect(runs[0].activeSeconds == 2.5)
+      #expect(runs[0].durationMs == 2500)
+      #expect(runs[0].exitCode == 0)
+      #expect(runs[0].logPath?.hasSuffix("/logs/app/job/runs/\(l.runID).log") == true)
+      #expect(!s.childExited(pid: 4242, waitStatus: 0))
+    }
+  }
+
+  @Test func forbidSkipsWhileARunIsActive() throws {
+    try withScheduler("2026-01-01T10:00:30Z") { rt, s, store in
+      s.apply(doc(concurrency: .forbid), catalogue: .builtIn, apps: [])
+      rt.advance(to: "2026-01-01T10:02:30Z")
+      #expect(rt.launches.count == 1)
+      let runs = try store.history(app: "app", process: "job")
+      #expect(runs.map(\.outcome) == [.running, .skipped])
+      #expect(runs[1].scheduledAt == Timestamp.parse("2026-01-01T10:02:00Z"))
+      // After the run ends, the next time runs again.
+      _ = s.childExited(pid: 1001, waitStatus: 1 << 8)
+      rt.advance(to: "2026-01-01T10:03:00Z")
+      #expect(rt.launches.count == 2)
+      #expect(try store.history(app: "app", process: "job").map(\.outcome) == [.failed, .skipped, .running])
+    }
+  }
+
+  @Test func replaceStopsTheActiveRun() throws {
+    try withScheduler("2026-01-01T10:00:30Z") { rt, s, store in
+      s.apply(doc(concurrency: .replace), catalogue: .builtIn, apps: [])
+      rt.advance(to: "2026-01-01T10:02:00Z")
+      #expect(rt.launches.count == 2)
+      #expect(rt.terms == [1001])
+      _ = s.childExited(pid: 1001, waitStatus: SIGTERM)
+      let runs = try store.history(app: "app", process: "job")
+      #expect(runs.map(\.outcome) == [.replaced, .running])
+      #expect(runs[0].signal == Int(SIGTERM))
+    }
+  }
+
+  @Test func allowRunsBoth() throws {
+    try withScheduler("2026-01-01T10:00:30Z") { rt, s, _ in
+      s.apply(doc(concurrency: .allow), catalogue: .builtIn, apps: [])
+      rt.advance(to: "2026-01-01T10:02:00Z")
+      #expect(rt.launches.count == 2)
+      #expect(rt.signals.isEmpty)
+      #expect(s.activeRunCount == 2)
+    }
+  }
+
+  @Test func timeoutStopsWithTheLadder() throws {
+    try withScheduler("2026-01-01T10:00:30Z") { rt, s, store in
+      s.apply(doc("0 * * * *", timeoutMs: 5000), catalogue: .builtIn, apps: [])
+      rt.advance(to: "2026-01-01T11:00:04Z")
+      #expect(rt.signals.isEmpty)
+      rt.advance(to: "2026-01-01T11:00:05Z")
+      #expect(rt.terms == [1001])
+      rt.advance(to: "2026-01-01T11:00:07Z")  // the job ignores SIGTERM: SIGKILL after 2 s
+      #expect(rt.kills == [1001])
+      _ = s.childExited(pid: 1001, waitStatus: SIGKILL)
+      let run = try #require(try store.history(app: "app", process: "job").last)
+      #expect(run.outcome == .timedOut)
+      #expect(run.signal == Int(SIGKILL))
+      #expect(run.durationMs == 7000)
+    }
+  }
+
+  @Test func catchUpOnceRunsOnceAfterARestart() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    let rt1 = FakeCronRuntime("2026-01-01T09:59:30Z")
+    let s1 = CronScheduler(runtime: rt1, store: store)
+    s1.apply(doc("*/5 * * * *", catchUp: .once), catalogue: .builtIn, apps: [])
+    rt1.advance(to: "2026-01-01T10:00:00Z")
+    _ = s1.childExited(pid: 1001, waitStatus: 0)
+    // The supervisor is down from 10:00:10 to 10:17.
+    let rt2 = FakeCronRuntime("2026-01-01T10:17:00Z")
+    let s2 = CronScheduler(runtime: rt2, store: store)
+    s2.apply(doc("*/5 * * * *", catchUp: .once), catalogue: .builtIn, apps: [])
+    #expect(rt2.launches.map(\.scheduledAt) == [Timestamp.parse("2026-01-01T10:15:00Z")!])
+    let runs = try store.history(app: "app", process: "job")
+    #expect(runs.map(\.outcome) == [.succeeded, .missed, .missed, .running])
+    #expect(runs.last?.trigger == .catchUp)
+    // Restarted again right away: nothing runs twice.
+    let rt3 = FakeCronRuntime("2026-01-01T10:17:05Z")
+    let s3 = CronScheduler(runtime: rt3, store: store)
+    s3.apply(doc("*/5 * * * *", catchUp: .once), catalogue: .builtIn, apps: [])
+    #expect(rt3.launches.isEmpty)
+    #expect(s3.status().first?.nextRunAt == Timestamp.parse("2026-01-01T10:20:00Z"))
+  }
+
+  @Test func catchUpNoneRecordsMissedAndWaits() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    try store.writeMemory([
+      "app/job": CronJobMemory(
+        lastScheduledAt: Timestamp.parse("2026-01-01T08:00:00Z")!, jobCreatedAt: created)
+    ])
+    let rt = FakeCronRuntime("2026-01-01T10:30:00Z")
+    let s = CronScheduler(runtime: rt, store: store)
+    s.apply(doc("0 * * * *"), catalogue: .builtIn, apps: [])
+    #expect(rt.launches.isEmpty)
+    #expect(try store.history(app: "app", process: "job").map(\.outcome) == [.missed, .missed])
+    #expect(store.readMemory()["app/job"]?.lastScheduledAt == Timestamp.parse("2026-01-01T10:00:00Z"))
+  }
+
+  @Test func scheduleChangesAndDeletionTakeEffectAtOnce() throws {
+    try withScheduler("2026-01-01T10:00:30Z") { rt, s, store in
+      s.apply(doc("0 0 * * *"), catalogue: .builtIn, apps: [])
+      #expect(s.status().first?.nextRunAt == Timestamp.parse("2026-01-02T00:00:00Z"))
+      s.apply(doc("*/10 * * * *"), catalogue: .builtIn, apps: [])
+      #expect(s.status().first?.nextRunAt == Timestamp.parse("2026-01-01T10:10:00Z"))
+      #expect(rt.timers.count == 1)
+      rt.advance(to: "2026-01-01T10:10:00Z")
+      #expect(rt.launches.count == 1)
+      s.apply(doc(jobs: []), catalogue: .builtIn, apps: [])
+      #expect(rt.terms == [1001])
+      #expect(s.status().isEmpty)
+      #expect(rt.timers.count == 1)  // only the stop ladder's kill timer
+      _ = s.childExited(pid: 1001, waitStatus: SIGTERM)
+      let left = try store.history(app: "app", process: "job")
+      #expect(left.isEmpty)
+    }
+  }
+
+  @Test func manualRunsFollowTheOverlapPolicy() throws {
+    try withScheduler("2026-01-01T10:00:30Z") { rt, s, store in
+      s.apply(doc("0 0 * * *"), catalogue: .builtIn, apps: [])
+      let first = s.manualRun(app: "app", process: "job")
+      #expect(first.outcome == .running)
+      #expect(rt.launches.first?.runID == first.runID)
+      let second = s.manualRun(app: "app", process: "job")
+      #expect(second.outcome == .skipped)
+      let runs = try store.history(app: "app", process: "job")
+      #expect(runs.map(\.trigger) == [.manual, .manual])
+      #expect(s.manualRun(app: "app", process: "nope").error != nil)
+    }
+  }
+
+  @Test func spawnFailureIsRecordedAsFailed() throws {
+    try withScheduler("2026-01-01T10:00:30Z") { rt, s, store in
+      rt.failSpawn = true
+      s.apply(doc(), catalogue: .builtIn, apps: [])
+      rt.advance(to: "2026-01-01T10:01:00Z")
+      let run = try #require(try store.history(app: "app", process: "job").first)
+      #expect(run.outcome == .failed)
+      #expect(run.error?.contains("chdir") == true)
+      #expect(s.activeRunCount == 0)
+    }
+  }
+
+  @Test func shutdownStopsActiveRuns() throws {
+    try withScheduler("2026-01-01T10:00:30Z") { rt, s, _ in
+      s.apply(doc(concurrency: .allow), catalogue: .builtIn, apps: [])
+      rt.advance(to: "2026-01-01T10:02:00Z")
+      s.shutdown()
+      #expect(Set(rt.terms) == [1001, 1002])
+      #expect(rt.timers.count == 2)  // the kill timers; no schedule timer
+      _ = s.childExited(pid: 1001, waitStatus: SIGTERM)
+      _ = s.childExited(pid: 1002, waitStatus: 0)
+      #expect(s.activeRunCount == 0)
+    }
+  }
+
+  /// A DST fall-back hour with a supervisor restart inside it: the fixed-time job ran in the
+  /// first pass and does not run again.
+  @Test func repeatedHourAcrossARestart() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    let d = doc("30 2 * * *", tz: "Europe/Amsterdam", catchUp: .once)
+    let rt1 = FakeCronRuntime("2026-10-25T02:00:00+02:00")
+    let s1 = CronScheduler(runtime: rt1, store: store)
+    s1.apply(d, catalogue: .builtIn, apps: [])
+    rt1.advance(to: "2026-10-25T02:31:00+02:00")
+    #expect(rt1.launches.count == 1)
+    _ = s1.childExited(pid: 1001, waitStatus: 0)
+    let rt2 = FakeCronRuntime("2026-10-25T02:40:00+01:00")
+    let s2 = CronScheduler(runtime: rt2, store: store)
+    s2.apply(d, catalogue: .builtIn, apps: [])
+    #expect(rt2.launches.isEmpty)
+    #expect(s2.status().first?.nextRunAt == Timestamp.parse("2026-10-26T02:30:00+01:00"))
+  }
+}
