@@ -18,6 +18,7 @@ public enum CommandRegistry {
     BillingPaymentMethodSetCommand.self,
     CronNextCommand.self,
     RunsCommand.self,
+    CronRunCommand.self,
   ]
 
   /// One-line descriptions of command groups, for `procctl help GROUP`.
