@@ -19,6 +19,9 @@ public enum CommandRegistry {
     CronNextCommand.self,
     RunsCommand.self,
     CronRunCommand.self,
+    LogsCommand.self,
+    EventsCommand.self,
+    DoctorCommand.self,
   ]
 
   /// One-line descriptions of command groups, for `procctl help GROUP`.

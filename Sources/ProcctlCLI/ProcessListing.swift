@@ -39,6 +39,10 @@ public enum ProcessListing {
 
   /// The aligned table. The RUNNING column appears once any row knows its running count.
   public static func table(_ rows: [ProcessRow]) -> String {
+    String(decoding: tableBytes(rows), as: UTF8.self)
+  }
+
+  public static func tableBytes(_ rows: [ProcessRow]) -> [UInt8] {
     let showRunning = rows.contains { $0.running != nil }
     var cols: [Table.Column] = [.init("APP"), .init("NAME"), .init("TYPE"), .init("SIZE")]
     cols.append(.init(showRunning ? "RUNNING" : "INSTANCES", rightAligned: true))
@@ -54,7 +58,7 @@ public enum ProcessListing {
       }
       t.add([r.app, p.name, p.type.rawValue, p.size, instances, schedule, cost(r)])
     }
-    return t.render()
+    return t.renderBytes()
   }
 
   /// A worker's monthly cost; a cron job's hourly rate while a run is active.

@@ -39,7 +39,8 @@ public struct DeleteCommand: Command {
       let appName = doc.apps[ai].name
       var problems: [any Error] = []
       var doomed: [ProcessSpec] = []
-      for n in Array(Set(names)).sorted() {
+      var seen = Set<String>()
+      for n in names where seen.insert(n).inserted {
         do { doomed.append(doc.apps[ai].processes[try Lookup.process(n, in: doc.apps[ai])]) } catch {
           problems.append(error)
         }

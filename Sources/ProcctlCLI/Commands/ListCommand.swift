@@ -40,7 +40,7 @@ public struct ListCommand: Command {
     } else if rows.isEmpty {
       context.note("no processes yet; add one with 'procctl create'")
     } else {
-      context.out.write(ProcessListing.table(rows))
+      context.out.write(bytes: ProcessListing.tableBytes(rows))
     }
     return ExitCode.success
   }

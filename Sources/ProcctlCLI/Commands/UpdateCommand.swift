@@ -174,11 +174,11 @@ public struct UpdateCommand: Command {
       // Rules that depend on the process's type: the stored one, not a flag.
       if p.type == .worker {
         var problems: [any Error] = []
-        if schedule != nil { problems.append(CoreError.invalid("--schedule is only for cron jobs; \"\(p.name)\" is a worker")) }
-        if tz != nil { problems.append(CoreError.invalid("--tz is only for cron jobs; \"\(p.name)\" is a worker")) }
-        if concurrency != nil { problems.append(CoreError.invalid("--concurrency is only for cron jobs; \"\(p.name)\" is a worker")) }
-        if timeout != nil { problems.append(CoreError.invalid("--timeout is only for cron jobs; \"\(p.name)\" is a worker")) }
-        if catchUp != nil { problems.append(CoreError.invalid("--catch-up is only for cron jobs; \"\(p.name)\" is a worker")) }
+        if schedule != nil { problems.append(CoreError.invalid("--schedule is only for cron jobs: \"\(p.name)\" is a worker")) }
+        if tz != nil { problems.append(CoreError.invalid("--tz is only for cron jobs: \"\(p.name)\" is a worker")) }
+        if concurrency != nil { problems.append(CoreError.invalid("--concurrency is only for cron jobs: \"\(p.name)\" is a worker")) }
+        if timeout != nil { problems.append(CoreError.invalid("--timeout is only for cron jobs: \"\(p.name)\" is a worker")) }
+        if catchUp != nil { problems.append(CoreError.invalid("--catch-up is only for cron jobs: \"\(p.name)\" is a worker")) }
         try Problems.throwIfAny(problems)
       } else if minUptime != nil {
         throw CoreError.invalid("--min-uptime is only for workers; \"\(p.name)\" is a cron job (not restarted)")

@@ -1,0 +1,202 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import ProcctlCore
+import ProcctlStore
+
+/// The outcome of probing the host: the mode to enforce pod sizes with, why, and the facts
+/// behind it (for `procctl doctor`).
+public struct LimitsDetection: Sendable {
+  public var mode: LimitsMode
+  /// One sentence: why this mode (and, for rlimit, what it does not enforce).
+  public var reason: String
+  /// What was found, one fact per line: mounts, controllers, writability.
+  public var findings: [String]
+  /// The hierarchies to create instance groups in (empty in rlimit mode).
+  public var hierarchies: [CgroupHierarchy]
+  /// Per hierarchy (same order), the directory the `procctl` subtree goes under: the process's
+  /// own cgroup, or the mount's root where the own cgroup cannot hold children with controllers.
+  public var baseDirs: [String]
+  /// v2 only: the supervisor must first move itself into a leaf of its own cgroup (the
+  /// "no internal processes" rule), because it is the only process there.
+  public var moveSelfToLeaf: Bool
+
+  /// The line `procctl up` prints at start.
+  public var summary: String { "limits: \(mode.title): \(reason)" }
+}
+
+/// Chooses how pod sizes are enforced: cgroup v2 where cpu and memory can be delegated and
+/// written, else cgroup v1 where the memory and cpu hierarchies are writable, else RLIMIT_AS.
+public enum CgroupDetector {
+  /// Probes the host. Throws (`refused`, exit 1) when a forced cgroup mode is not available.
+  public static func detect(
+    override: LimitsOverride, source: String = LimitsOverride.environmentVariable,
+    system: CgroupSystem = .live()
+  ) throws(CoreError) -> LimitsDetection {
+    let hierarchies = system.hierarchies()
+    var findings: [String] = []
+    for h in hierarchies {
+      let what = h.version == 2 ? "cgroup2" : "cgroup v1 " + h.controllers.joined(separator: ",")
+      let ctl =
+        h.version == 2
+        ? " (controllers here: \(h.controllers.isEmpty ? "none" : h.controllers.joined(separator: " ")))"
+        : ""
+      findings.append("\(what) mounted at \(h.mountPoint); own cgroup \(h.ownDir)\(ctl)")
+    }
+    if hierarchies.isEmpty { findings.append("no cgroup filesystem is mounted") }
+
+    let v2 = evaluateV2(hierarchies, system: system, findings: &findings)
+    let v1 = evaluateV1(hierarchies, system: system, findings: &findings)
+    let rlimitNote = "memory capped with RLIMIT_AS (address space), CPU not capped"
+
+    func rlimit(_ why: String) -> LimitsDetection {
+      LimitsDetection(
+        mode: .rlimit, reason: "\(why); \(rlimitNote)", findings: findings, hierarchies: [],
+        baseDirs: [], moveSelfToLeaf: false)
+    }
+    switch override {
+    case .rlimit:
+      return rlimit("forced by \(source)=rlimit")
+    case .v2:
+      guard case .success(let d) = v2 else {
+        throw .refused("\(source)=v2 asks for cgroup v2, which is not usable here: \(v2.why)")
+      }
+      return d.forced(source)
+    case .v1:
+      guard case .success(let d) = v1 else {
+        throw .refused("\(source)=v1 asks for cgroup v1, which is not usable here: \(v1.why)")
+      }
+      return d.forced(source)
+    case .auto:
+      if case .success(let d) = v2 { return d }
+      if case .success(var d) = v1 {
+        d.reason += " (cgroup v2 not usable: \(v2.why))"
+        return d
+      }
+      return rlimit("no writable cgroups (v2: \(v2.why); v1: \(v1.why))")
+    }
+  }
+
+  enum Evaluation {
+    case success(LimitsDetection)
+    case failure(String)
+
+    var why: String {
+      switch self {
+      case .success(let d): return d.reason
+      case .failure(let w): return w
+      }
+    }
+  }
+
+  static func evaluateV2(
+    _ hierarchies: [CgroupHierarchy], system: CgroupSystem, findings: inout [String]
+  ) -> Evaluation {
+    guard let h = hierarchies.first(where: { $0.version == 2 }) else {
+      return .failure("no cgroup2 filesystem is mounted")
+    }
+    let missing = ["cpu", "memory"].filter { !h.has($0) }
+    if !missing.isEmpty {
+      return .failure(
+        "the \(missing.joined(separator: " and ")) controller\(missing.count > 1 ? "s are" : " is") not available in \(h.ownDir) (bound to cgroup v1 or not delegated)"
+      )
+    }
+    // The "no internal processes" rule: a non-root group that holds processes cannot enable
+    // controllers for children. Use the own group when it is the root, is already delegated
+    // with cpu+memory for children, or holds only us (we move into a leaf first); else the root.
+    let isRoot = h.ownDir == h.mountPoint
+    let subtree = CgroupFiles.read(h.ownDir + "/cgroup.subtree_control") ?? ""
+    let delegated = subtree.contains("cpu") && subtree.contains("memory")
+    let procs = CgroupFiles.pids(h.ownDir + "/cgroup.procs")
+    let onlyUs = procs.allSatisfy { $0 == system.pid }
+    var base = h.ownDir
+    var moveSelf = false
+    var why = "cpu and memory controllers delegated in \(h.ownDir)"
+    if !isRoot && !delegated {
+      if onlyUs {
+        moveSelf = true
+        why = "cpu and memory available in \(h.ownDir) (the supervisor moves into a leaf of it)"
+      } else {
+        base = h.mountPoint
+        why = "cpu and memory available at the root \(h.mountPoint) (own cgroup \(h.ownDir) holds other processes)"
+      }
+    }
+    let e = probe(base, pid: system.pid)
+    findings.append("cgroup2: creating groups under \(base): \(e == 0 ? "ok" : describe(e))")
+    if e != 0 { return .failure("cannot create cgroups under \(base): \(describe(e))") }
+    return .success(
+      LimitsDetection(
+        mode: .v2, reason: why, findings: findings, hierarchies: [h], baseDirs: [base],
+        moveSelfToLeaf: moveSelf))
+  }
+
+  static func evaluateV1(
+    _ hierarchies: [CgroupHierarchy], system: CgroupSystem, findings: inout [String]
+  ) -> Evaluation {
+    let v1 = hierarchies.filter { $0.version == 1 }
+    if v1.isEmpty { return .failure("no cgroup v1 hierarchy is mounted") }
+    var used: [CgroupHierarchy] = []
+    var problems: [String] = []
+    var optionalMissing: [String] = []
+    for controller in ["memory", "cpu", "cpuacct", "freezer"] {
+      let required = controller == "memory" || controller == "cpu"
+      if used.contains(where: { $0.has(controller) }) { continue }  // co-mounted
+      guard let h = v1.first(where: { $0.has(controller) }) else {
+        if required { problems.append("no \(controller) hierarchy is mounted") }
+        else { optionalMissing.append(controller) }
+        continue
+      }
+      let e = probe(h.ownDir, pid: system.pid)
+      findings.append(
+        "cgroup v1 \(controller): creating groups under \(h.ownDir): \(e == 0 ? "ok" : describe(e))"
+      )
+      if e != 0 {
+        if required { problems.append("cannot create \(controller) cgroups under \(h.ownDir): \(describe(e))") }
+        else { optionalMissing.append(controller) }
+        continue
+      }
+      used.append(h)
+    }
+    if !problems.isEmpty { return .failure(problems.joined(separator: "; ")) }
+    var why = "memory and cpu hierarchies writable"
+    if !optionalMissing.isEmpty {
+      let notes = optionalMissing.map {
+        $0 == "freezer"
+          ? "no freezer: stop kills pids in a loop" : "no cpuacct: CPU use not shown"
+      }
+      why += " (\(notes.joined(separator: "; ")))"
+    }
+    return .success(
+      LimitsDetection(
+        mode: .v1, reason: why, findings: findings, hierarchies: used,
+        baseDirs: used.map(\.ownDir), moveSelfToLeaf: false))
+  }
+
+  /// Creates and removes `dir/procctl/probe-PID`; returns 0 or the errno of the failure.
+  /// Leaves `dir/procctl` only if it existed before.
+  static func probe(_ dir: String, pid: Int32) -> Int32 {
+    let top = dir + "/procctl"
+    let existed = CgroupFiles.isDirectory(top)
+    do throws(StoreError) {
+      try CgroupFiles.makeDirectory(top)
+      let p = top + "/probe-\(pid)"
+      try CgroupFiles.makeDirectory(p)
+      _ = CgroupFiles.removeDirectory(p)
+    } catch {
+      if case .system(_, _, let e) = error { return e }
+      return EIO
+    }
+    if !existed { _ = CgroupFiles.removeDirectory(top) }
+    return 0
+  }
+
+  static func describe(_ e: Int32) -> String { String(cString: strerror(e)) }
+}
+
+extension LimitsDetection {
+  func forced(_ source: String) -> LimitsDetection {
+    var d = self
+    d.reason = "forced by \(source)=\(mode.rawValue); \(reason)"
+    return d
+  }
+}

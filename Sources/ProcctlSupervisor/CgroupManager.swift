@@ -1,0 +1,374 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import CProcctl
+import ProcctlCore
+import ProcctlStore
+
+/// Creates, limits, measures, empties and removes the cgroups of instances. Used from the
+/// supervisor's loop thread only. All groups of one state directory live under
+/// `<base>/procctl/<ns>` where `<ns>` is derived from the state directory's path, so several
+/// supervisors (other state directories, parallel tests) never touch each other's groups.
+public final class CgroupManager {
+  public let detection: LimitsDetection
+  /// "h" + 12 hex digits of a hash of the state directory's real path.
+  public let namespace: String
+  /// Per hierarchy: `<base>/procctl/<ns>`.
+  public let roots: [String]
+  /// CFS period used for every CPU limit.
+  public static let cpuPeriodMicroseconds = 100_000
+  /// oom_kill counter of each group when its current instance was started.
+  private var oomBaseline: [String: Int] = [:]
+
+  public init(detection: LimitsDetection, home: String) {
+    self.detection = detection
+    self.namespace = Self.namespace(forHome: home)
+    self.roots = detection.baseDirs.map { "\($0)/procctl/\(Self.namespace(forHome: home))" }
+  }
+
+  public var mode: LimitsMode { detection.mode }
+
+  /// A stable short name for a state directory (FNV-1a 64 of its real path).
+  public static func namespace(forHome home: String) -> String {
+    var path = home
+    if let r = realpath(home, nil) {
+      path = String(cString: r)
+      free(r)
+    }
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in path.utf8 {
+      h ^= UInt64(b)
+      h = h &* 0x100_0000_01b3
+    }
+    let hex = String(h, radix: 16)
+    let padded = String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+    return "h" + padded.prefix(12)
+  }
+
+  private var isV2: Bool { detection.mode == .v2 }
+
+  private func index(of controller: String) -> Int? {
+    detection.hierarchies.firstIndex { $0.has(controller) }
+  }
+
+  // MARK: set-up and tear-down
+
+  /// Creates this state directory's subtree, enabling controllers on the way (v2), and ends and
+  /// removes whatever a previous run left in it.
+  public func prepare() throws(StoreError) -> StaleCleanup {
+    if detection.mode == .rlimit { return StaleCleanup(groupsRemoved: 0, processesKilled: 0, groupsLeft: []) }
+    if isV2, detection.moveSelfToLeaf, let h = detection.hierarchies.first {
+      let leaf = h.ownDir + "/procctl-supervisor"
+      try CgroupFiles.makeDirectory(leaf)
+      try CgroupFiles.write(leaf + "/cgroup.procs", "0")
+    }
+    for (i, root) in roots.enumerated() {
+      let base = detection.baseDirs[i]
+      if isV2 { try enableControllers(base) }
+      try CgroupFiles.makeDirectory(base + "/procctl")
+      if isV2 { try enableControllers(base + "/procctl") }
+      try CgroupFiles.makeDirectory(root)
+      if isV2 { try enableControllers(root) }
+    }
+    return removeStale()
+  }
+
+  /// v2: lets the children of `dir` use cpu and memory.
+  private func enableControllers(_ dir: String) throws(StoreError) {
+    let current = CgroupFiles.read(dir + "/cgroup.subtree_control") ?? ""
+    if current.contains("cpu") && current.contains("memory") { return }
+    try CgroupFiles.write(dir + "/cgroup.subtree_control", "+cpu +memory")
+  }
+
+  /// Ends every process left in this state directory's subtree and removes its groups
+  /// (deepest first). Run at start (a previous supervisor may have been SIGKILLed) and at exit.
+  public func removeStale() -> StaleCleanup {
+    var result = StaleCleanup(groupsRemoved: 0, processesKilled: 0, groupsLeft: [])
+    // Group the same relative paths across hierarchies so each is killed once, all at once.
+    var relative: [String] = []
+    func walk(_ dir: String, _ rel: String) {
+      for child in CgroupFiles.subdirectories(dir) {
+        walk(dir + "/" + child, rel.isEmpty ? child : rel + "/" + child)
+      }
+      if !rel.isEmpty && !relative.contains(rel) { relative.append(rel) }
+    }
+    for root in roots { walk(root, "") }
+    // Deepest first: children before parents.
+    relative.sort { $0.split(separator: "/").count > $1.split(separator: "/").count }
+    for rel in relative {
+      let cg = InstanceCgroup(name: rel, dirs: roots.map { $0 + "/" + rel })
+      result.processesKilled += killAll(cg)
+      if remove(cg) { result.groupsRemoved += 1 } else { result.groupsLeft.append(rel) }
+    }
+    return result
+  }
+
+  /// Removes the whole subtree at exit (after every instance was stopped), and the shared
+  /// `procctl` directory when no other state directory uses it.
+  public func shutdown() {
+    guard detection.mode != .rlimit else { return }
+    _ = removeStale()
+    for (i, root) in roots.enumerated() {
+      _ = CgroupFiles.removeDirectory(root)
+      _ = CgroupFiles.removeDirectory(detection.baseDirs[i] + "/procctl")
+    }
+    if isV2, detection.moveSelfToLeaf, let h = detection.hierarchies.first {
+      // Back to where we came from, so the leaf can go.
+      try? CgroupFiles.write(h.ownDir + "/cgroup.procs", "0")
+      _ = CgroupFiles.removeDirectory(h.ownDir + "/procctl-supervisor")
+    }
+  }
+
+  // MARK: instances
+
+  /// Creates (or reuses) the group of one instance and writes the size's limits into it.
+  /// Returns nil in rlimit mode. Call before every spawn: it also resets the OOM baseline.
+  public func create(app: String, process: String, instance: Int, size: PodSize)
+    throws(StoreError) -> InstanceCgroup?
+  {
+    guard detection.mode != .rlimit else { return nil }
+    let name = "\(app)/\(process)/\(instance)"
+    var dirs: [String] = []
+    for root in roots {
+      let appDir = root + "/" + app
+      let procDir = appDir + "/" + process
+      try CgroupFiles.makeDirectory(appDir)
+      if isV2 { try enableControllers(appDir) }
+      try CgroupFiles.makeDirectory(procDir)
+      if isV2 { try enableControllers(procDir) }
+      let dir = procDir + "/\(instance)"
+      try CgroupFiles.makeDirectory(dir)
+      dirs.append(dir)
+    }
+    let cg = InstanceCgroup(name: name, dirs: dirs)
+    do throws(StoreError) {
+      try writeMemory(cg, bytes: size.memoryBytes)
+      try writeCPU(cg, milliCPU: size.milliCPU)
+    } catch {
+      remove(cg)
+      throw error
+    }
+    oomBaseline[name] = oomKillCount(cg) ?? 0
+    return cg
+  }
+
+  /// What the spawn hook applies for an instance of `size` in group `cg`.
+  public func spawnLimits(for cg: InstanceCgroup?, size: PodSize) -> SpawnLimits {
+    if detection.mode == .rlimit {
+      return SpawnLimits(procsFiles: [], addressSpaceLimit: size.memoryBytes)
+    }
+    return SpawnLimits(procsFiles: cg?.procsFiles ?? [], addressSpaceLimit: nil)
+  }
+
+  private func writeMemory(_ cg: InstanceCgroup, bytes: Int) throws(StoreError) {
+    if isV2 {
+      let dir = cg.dirs[0]
+      try CgroupFiles.write(dir + "/memory.max", String(bytes))
+      // Absent without swap accounting; nothing to limit then.
+      if FileIO.exists(dir + "/memory.swap.max") {
+        try CgroupFiles.write(dir + "/memory.swap.max", "0")
+      }
+      return
+    }
+    guard let m = index(of: "memory") else { return }
+    let dir = cg.dirs[m]
+    let memsw = dir + "/memory.memsw.limit_in_bytes"
+    let hasMemsw = FileIO.exists(memsw)
+    // memsw (memory+swap) must stay >= the memory limit: raise it first when the limit grows,
+    // lower it last when it shrinks (a fresh group starts with both unlimited).
+    let current = CgroupFiles.integer(dir + "/memory.limit_in_bytes") ?? Int.max
+    let growing = bytes >= current
+    if hasMemsw && growing { try CgroupFiles.write(memsw, String(bytes)) }
+    try CgroupFiles.write(dir + "/memory.limit_in_bytes", String(bytes))
+    if hasMemsw && !growing { try CgroupFiles.write(memsw, String(bytes)) }
+  }
+
+  private func writeCPU(_ cg: InstanceCgroup, milliCPU: Int) throws(StoreError) {
+    let period = Self.cpuPeriodMicroseconds
+    let quota = milliCPU * period / 1000
+    if isV2 {
+      try CgroupFiles.write(cg.dirs[0] + "/cpu.max", "\(quota) \(period)")
+      return
+    }
+    guard let c = index(of: "cpu") else { return }
+    try CgroupFiles.write(cg.dirs[c] + "/cpu.cfs_period_us", String(period))
+    try CgroupFiles.write(cg.dirs[c] + "/cpu.cfs_quota_us", String(quota))
+  }
+
+  /// The pids in the group (from the first hierarchy that lists any).
+  public func pids(_ cg: InstanceCgroup) -> [pid_t] {
+    for f in cg.procsFiles {
+      let p = CgroupFiles.pids(f)
+      if !p.isEmpty { return p }
+    }
+    return []
+  }
+
+  /// Ends every process of the group at once, so none can fork its way out while being killed:
+  /// v2 `cgroup.kill` (or freeze, kill, thaw on kernels before 5.14); v1 freeze, SIGKILL each
+  /// pid, thaw. Returns how many processes were signalled (when known).
+  @discardableResult
+  public func killAll(_ cg: InstanceCgroup) -> Int {
+    guard !cg.dirs.isEmpty else { return 0 }
+    let before = pids(cg)
+    if before.isEmpty { return 0 }
+    if isV2 {
+      let dir = cg.dirs[0]
+      if (try? CgroupFiles.write(dir + "/cgroup.kill", "1")) != nil { return before.count }
+      let freezable = (try? CgroupFiles.write(dir + "/cgroup.freeze", "1")) != nil
+      if freezable {
+        waitFor { (CgroupFiles.keyed(dir + "/cgroup.events")["frozen"] ?? 1) == 1 }
+      }
+      let n = killEach(dir + "/cgroup.procs")
+      if freezable { try? CgroupFiles.write(dir + "/cgroup.freeze", "0") }
+      return n
+    }
+    if let f = index(of: "freezer") {
+      let dir = cg.dirs[f]
+      let frozen = (try? CgroupFiles.write(dir + "/freezer.state", "FROZEN")) != nil
+      if frozen {
+        waitFor { CgroupFiles.read(dir + "/freezer.state")?.hasPrefix("FROZEN") ?? true }
+      }
+      let n = killEach(dir + "/cgroup.procs")
+      try? CgroupFiles.write(dir + "/freezer.state", "THAWED")
+      return n
+    }
+    // No freezer: kill until nothing is left (a fork race needs another round).
+    var total = 0
+    for _ in 0..<50 {
+      let n = killEach(cg.procsFiles[0])
+      if n == 0 { break }
+      total += n
+    }
+    return total
+  }
+
+  private func killEach(_ procsFile: String) -> Int {
+    let list = CgroupFiles.pids(procsFile)
+    for p in list { kill(p, SIGKILL) }
+    return list.count
+  }
+
+  /// Polls a kernel state change with a bound (about 200 ms): freezing and exiting have no
+  /// event we could wait on without a second fd per group.
+  private func waitFor(_ done: () -> Bool) {
+    for i in 0..<400 {
+      if done() { return }
+      CgroupFiles.pause(microseconds: i < 20 ? 100 : 500)
+    }
+  }
+
+  /// Ends what is left in the group and removes it (in every hierarchy), then its empty
+  /// parents. Returns false when the group could not be removed within the bound.
+  @discardableResult
+  public func remove(_ cg: InstanceCgroup) -> Bool {
+    guard !cg.dirs.isEmpty else { return true }
+    killAll(cg)
+    waitFor { pids(cg).isEmpty }
+    var ok = true
+    for dir in cg.dirs {
+      var e = CgroupFiles.removeDirectory(dir)
+      var tries = 0
+      while e == EBUSY && tries < 100 {
+        killAll(cg)
+        CgroupFiles.pause(microseconds: 1000)
+        e = CgroupFiles.removeDirectory(dir)
+        tries += 1
+      }
+      if e != 0 { ok = false }
+    }
+    oomBaseline[cg.name] = nil
+    // Empty parents (process, app) go too; they fail harmlessly while siblings remain.
+    for dir in cg.dirs {
+      var parent = FileIO.directory(of: dir)
+      if let root = roots.first(where: { dir.hasPrefix($0 + "/") }) {
+        while parent.count > root.count {
+          if CgroupFiles.removeDirectory(parent) != 0 { break }
+          parent = FileIO.directory(of: parent)
+        }
+      }
+    }
+    return ok
+  }
+
+  // MARK: live changes and measurements
+
+  /// Rewrites the limits of a running instance in place. Refuses (the caller restarts the
+  /// instance instead) in rlimit mode, and when the new memory limit is below current use.
+  public func resize(_ cg: InstanceCgroup?, from old: PodSize, to new: PodSize) -> ResizeOutcome {
+    guard let cg, detection.mode != .rlimit else {
+      return .restartNeeded("rlimit mode cannot change the limits of a running process")
+    }
+    let used = usage(cg).memoryBytes ?? 0
+    if new.memoryBytes < used {
+      return .restartNeeded(
+        "the new memory limit \(new.memoryDescription) is below current use (\(used / (1024 * 1024)) MiB)"
+      )
+    }
+    do throws(StoreError) {
+      try writeMemory(cg, bytes: new.memoryBytes)
+      try writeCPU(cg, milliCPU: new.milliCPU)
+    } catch {
+      return .restartNeeded("cannot rewrite the limits in place: \(error)")
+    }
+    return .applied
+  }
+
+  /// The group's OOM-kill counter (v2 memory.events, v1 memory.oom_control), nil if unknown.
+  public func oomKillCount(_ cg: InstanceCgroup) -> Int? {
+    if isV2 { return CgroupFiles.keyed(cg.dirs[0] + "/memory.events")["oom_kill"] }
+    guard let m = index(of: "memory") else { return nil }
+    if let n = CgroupFiles.keyed(cg.dirs[m] + "/memory.oom_control")["oom_kill"] { return n }
+    // Kernels before 4.13 have no oom_kill counter; a hit limit is the best hint there.
+    return CgroupFiles.integer(cg.dirs[m] + "/memory.failcnt")
+  }
+
+  /// True when the instance that ran in `cg` died of SIGKILL (or a shell's 137) and the kernel
+  /// OOM-killed something in its group since it started: report `OOMKilled`, not SIGKILL.
+  /// Ask before `remove`.
+  public func wasOOMKilled(_ cg: InstanceCgroup?, signal: Int32?, exitCode: Int32?) -> Bool {
+    guard let cg, signal == SIGKILL || exitCode == 128 + SIGKILL else { return false }
+    guard let now = oomKillCount(cg) else { return false }
+    return now > (oomBaseline[cg.name] ?? 0)
+  }
+
+  /// Current memory (memory.current / memory.usage_in_bytes) and CPU time (cpu.stat usage_usec
+  /// / cpuacct.usage) of the group.
+  public func usage(_ cg: InstanceCgroup?) -> ResourceUsage {
+    guard let cg, detection.mode != .rlimit else {
+      return ResourceUsage(memoryBytes: nil, cpuMicroseconds: nil)
+    }
+    if isV2 {
+      let dir = cg.dirs[0]
+      return ResourceUsage(
+        memoryBytes: CgroupFiles.integer(dir + "/memory.current"),
+        cpuMicroseconds: CgroupFiles.keyed(dir + "/cpu.stat")["usage_usec"])
+    }
+    let mem = index(of: "memory").flatMap {
+      CgroupFiles.integer(cg.dirs[$0] + "/memory.usage_in_bytes")
+    }
+    let cpu = index(of: "cpuacct").flatMap {
+      CgroupFiles.integer(cg.dirs[$0] + "/cpuacct.usage").map { $0 / 1000 }
+    }
+    return ResourceUsage(memoryBytes: mem, cpuMicroseconds: cpu)
+  }
+
+  /// The limits currently written in the group (for tests and `ps`): memory bytes, and the CPU
+  /// quota in microseconds per period (nil: unlimited or unknown).
+  public func currentLimits(_ cg: InstanceCgroup) -> (memoryBytes: Int?, cpuQuota: Int?) {
+    if isV2 {
+      let dir = cg.dirs[0]
+      let cpu = CgroupFiles.read(dir + "/cpu.max").flatMap {
+        Int($0.split(separator: " ").first ?? "")
+      }
+      return (CgroupFiles.integer(dir + "/memory.max"), cpu)
+    }
+    let mem = index(of: "memory").flatMap {
+      CgroupFiles.integer(cg.dirs[$0] + "/memory.limit_in_bytes")
+    }
+    let cpu = index(of: "cpu").flatMap {
+      CgroupFiles.integer(cg.dirs[$0] + "/cpu.cfs_quota_us")
+    }
+    return (mem, cpu.flatMap { $0 < 0 ? nil : $0 })
+  }
+}

@@ -1,0 +1,55 @@
+/// The cgroup of one running instance: `procctl/<ns>/<app>/<process>/<instance>` in every
+/// hierarchy the supervisor uses (one directory on v2, one per controller hierarchy on v1).
+public struct InstanceCgroup: Sendable, Hashable {
+  /// "<app>/<process>/<instance>".
+  public var name: String
+  /// The group's directory in each hierarchy, in the order of `LimitsDetection.hierarchies`.
+  public var dirs: [String]
+
+  public init(name: String, dirs: [String]) {
+    self.name = name
+    self.dirs = dirs
+  }
+
+  /// The files the child writes its own pid into between fork and exec (the spawn hook).
+  public var procsFiles: [String] { dirs.map { $0 + "/cgroup.procs" } }
+}
+
+/// What the spawn hook applies in the child before exec.
+public struct SpawnLimits: Sendable, Equatable {
+  /// `cgroup.procs` files to join (empty in rlimit mode).
+  public var procsFiles: [String]
+  /// RLIMIT_AS in bytes (rlimit mode only).
+  public var addressSpaceLimit: Int?
+
+  public init(procsFiles: [String], addressSpaceLimit: Int?) {
+    self.procsFiles = procsFiles
+    self.addressSpaceLimit = addressSpaceLimit
+  }
+}
+
+/// Current use of an instance's group, for `procctl ps` (nil where not available).
+public struct ResourceUsage: Sendable, Equatable {
+  public var memoryBytes: Int?
+  public var cpuMicroseconds: Int?
+
+  public init(memoryBytes: Int?, cpuMicroseconds: Int?) {
+    self.memoryBytes = memoryBytes
+    self.cpuMicroseconds = cpuMicroseconds
+  }
+}
+
+/// The result of a live resize.
+public enum ResizeOutcome: Sendable, Equatable {
+  /// The limits were rewritten in place; the instance keeps running.
+  case applied
+  /// The caller must restart the instance (rolling) to apply the size; the reason says why.
+  case restartNeeded(String)
+}
+
+/// What cleaning up a previous run's leftovers found.
+public struct StaleCleanup: Sendable, Equatable {
+  public var groupsRemoved: Int
+  public var processesKilled: Int
+  public var groupsLeft: [String]
+}

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import CProcctl
+import ProcctlStore
+
+/// An append-only file that rotates by renaming (never copy-and-truncate, so a reader that has
+/// the old file open keeps reading it to its end and `logs -f` can follow the rename).
+final class LogFile {
+  let path: String
+  let rotation: LogRotation
+  private(set) var fd: Int32 = -1
+  /// Bytes in the current file.
+  @exclusivity(unchecked) private(set) var size = 0
+  /// errno of the last failed open or write (0: none).
+  private(set) var lastError: Int32 = 0
+
+  init(path: String, rotation: LogRotation) {
+    self.path = path
+    self.rotation = rotation
+    try? FileIO.makeDirectories(FileIO.directory(of: path), mode: 0o755)
+    reopen()
+  }
+
+  deinit { if fd >= 0 { Glibc.close(fd) } }
+
+  private func reopen() {
+    if fd >= 0 { Glibc.close(fd) }
+    fd = FileIO.retrying { open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640) }
+    if fd < 0 {
+      lastError = cprocctl_errno()
+      size = 0
+      return
+    }
+    var st = stat()
+    size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+  }
+
+  /// True when `n` more bytes would take a non-empty file past its maximum size.
+  func wouldOverflow(adding n: Int) -> Bool {
+    size > 0 && size + n > rotation.maxBytes
+  }
+
+  /// `x.log.(N-2)` -> `x.log.(N-1)`, ..., `x.log` -> `x.log.1`, then a new `x.log`.
+  func rotate() {
+    if rotation.files <= 1 {
+      unlink(path)
+    } else {
+      var i = rotation.files - 1
+      while i >= 1 {
+        let from = i == 1 ? path : "\(path).\(i - 1)"
+        rename(from, "\(path).\(i)")
+        i -= 1
+      }
+    }
+    reopen()
+  }
+
+  /// Writes as much of `bytes` as the file takes; returns the number of bytes written.
+  func write(_ bytes: UnsafeRawBufferPointer) -> Int {
+    if fd < 0 { reopen() }
+    if fd < 0 { return 0 }
+    var off = 0
+    while off < bytes.count {
+      let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
+      if n < 0 {
+        let e = cprocctl_errno()
+        if e == EINTR { continue }
+        lastError = e
+        break
+      }
+      if n == 0 { break }
+      off += n
+    }
+    size += off
+    return off
+  }
+
+  func close() {
+    if fd >= 0 { Glibc.close(fd) }
+    fd = -1
+  }
+}

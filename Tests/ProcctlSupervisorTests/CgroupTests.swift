@@ -1,0 +1,218 @@
+import Foundation
+import ProcctlCore
+import ProcctlTestSupport
+import Testing
+
+@testable import ProcctlSupervisor
+
+/// Whether this host lets us create cgroups (root with a writable v1 or v2 hierarchy). On this
+/// project's machines and CI it does; elsewhere the cgroup tests are skipped with this reason.
+let cgroupsWritable: Bool = {
+  (try? CgroupDetector.detect(override: .auto).mode != .rlimit) ?? false
+}()
+
+/// Starts `/bin/sh -c` that joins the group's cgroup.procs files, then execs `command`.
+private func spawnInto(_ cg: InstanceCgroup?, _ command: String) throws -> Process {
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: "/bin/sh")
+  let joins = (cg?.procsFiles ?? []).map { "echo 0 > \($0)" }.joined(separator: "; ")
+  p.arguments = ["-c", (joins.isEmpty ? "" : joins + "; ") + "exec " + command]
+  p.standardOutput = FileHandle.nullDevice
+  p.standardError = FileHandle.nullDevice
+  try p.run()
+  return p
+}
+
+private let tiny = PodSize(name: "tiny", family: .standard, milliCPU: 250, memoryMB: 32, monthly: Cents(0))
+private let quarter = PodSize(name: "q", family: .standard, milliCPU: 250, memoryMB: 256, monthly: Cents(0))
+private let big = PodSize(name: "big", family: .standard, milliCPU: 1000, memoryMB: 512, monthly: Cents(0))
+
+@Suite(.serialized) struct CgroupDetectionTests {
+  @Test func overrideParsing() throws {
+    #expect(try LimitsOverride.parse(nil) == .auto)
+    #expect(try LimitsOverride.parse("RLIMIT") == .rlimit)
+    #expect(throws: CoreError.self) { try LimitsOverride.parse("v3") }
+  }
+
+  @Test func forcedRlimitIsReported() throws {
+    let d = try CgroupDetector.detect(override: .rlimit)
+    #expect(d.mode == .rlimit)
+    #expect(d.summary.contains("forced by PROCCTL_LIMITS=rlimit"))
+    #expect(d.summary.contains("CPU not capped"))
+    let m = CgroupManager(detection: d, home: "/tmp")
+    #expect(try m.create(app: "a", process: "w", instance: 1, size: tiny) == nil)
+    #expect(m.spawnLimits(for: nil, size: tiny) == SpawnLimits(procsFiles: [], addressSpaceLimit: 32 << 20))
+    if case .restartNeeded = m.resize(nil, from: tiny, to: big) {} else { Issue.record("rlimit resize must restart") }
+  }
+
+  @Test func mountinfoParsing() {
+    let sys = CgroupSystem(
+      mountinfo: """
+        35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+        32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct
+        41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
+        """,
+      selfCgroup: "4:memory:/a/b\n1:cpu,cpuacct:/\n0::/x\n", pid: 1)
+    let h = sys.hierarchies()
+    #expect(h.count == 3)
+    #expect(h[0].ownDir == "/sys/fs/cgroup/memory/a/b" && h[0].controllers == ["memory"])
+    #expect(h[1].ownDir == "/sys/fs/cgroup/cpu,cpuacct" && h[1].has("cpuacct"))
+    #expect(h[2].version == 2 && h[2].ownDir == "/sys/fs/cgroup/unified/x")
+  }
+
+  /// A pure v2 host, faked with directories: controllers delegated at the own cgroup.
+  @Test func detectsV2OnAFakeUnifiedHierarchy() throws {
+    let root = NSTemporaryDirectory() + "procctl-fakecg-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let own = root + "/system.slice/procctl.service"
+    try FileManager.default.createDirectory(atPath: own, withIntermediateDirectories: true)
+    try "cpuset cpu io memory pids\n".write(toFile: own + "/cgroup.controllers", atomically: false, encoding: .utf8)
+    try "cpu memory\n".write(toFile: own + "/cgroup.subtree_control", atomically: false, encoding: .utf8)
+    try "".write(toFile: own + "/cgroup.procs", atomically: false, encoding: .utf8)
+    let sys = CgroupSystem(
+      mountinfo: "41 31 0:38 / \(root) rw,relatime - cgroup2 cgroup2 rw\n",
+      selfCgroup: "0::/system.slice/procctl.service\n", pid: 99)
+    let d = try CgroupDetector.detect(override: .auto, system: sys)
+    #expect(d.mode == .v2)
+    #expect(d.baseDirs == [own])
+    #expect(!d.moveSelfToLeaf)
+    // Without cpu/memory there, v2 is not usable and forcing it says why.
+    try "pids\n".write(toFile: own + "/cgroup.controllers", atomically: false, encoding: .utf8)
+    #expect(try CgroupDetector.detect(override: .auto, system: sys).mode == .rlimit)
+    #expect(throws: CoreError.self) { try CgroupDetector.detect(override: .v2, system: sys) }
+  }
+
+  @Test(.enabled(if: cgroupsWritable, "cgroups are not writable here (needs root and a writable cgroup hierarchy)"))
+  func thisHostHasWritableCgroups() throws {
+    let d = try CgroupDetector.detect(override: .auto)
+    #expect(d.mode != .rlimit)
+    #expect(!d.findings.isEmpty)
+    print("limits detection: \(d.summary)")
+  }
+}
+
+@Suite(
+  .serialized,
+  .enabled(if: cgroupsWritable, "cgroups are not writable here (needs root and a writable cgroup hierarchy)"))
+struct CgroupManagerTests {
+  func manager(_ home: TempHome) throws -> CgroupManager {
+    let m = CgroupManager(detection: try CgroupDetector.detect(override: .auto), home: home.path)
+    _ = try m.prepare()
+    return m
+  }
+
+  @Test(.timeLimit(.minutes(1))) func outOfMemoryIsDetected() async throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let m = try manager(home)
+    defer { m.shutdown() }
+    let cg = try #require(try m.create(app: "demo", process: "hog", instance: 1, size: tiny))
+    #expect(m.currentLimits(cg).memoryBytes == 32 << 20)
+    let p = try spawnInto(cg, "tail /dev/zero")
+    p.waitUntilExit()
+    #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGKILL)
+    #expect(m.wasOOMKilled(cg, signal: SIGKILL, exitCode: nil))
+    // A new start in the same group resets the baseline: a plain SIGKILL is not an OOM kill.
+    let cg2 = try #require(try m.create(app: "demo", process: "hog", instance: 1, size: tiny))
+    #expect(!m.wasOOMKilled(cg2, signal: SIGKILL, exitCode: nil))
+    #expect(m.remove(cg2))
+  }
+
+  @Test(.timeLimit(.minutes(1))) func cpuQuotaHoldsAQuarterCore() async throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let m = try manager(home)
+    defer { m.shutdown() }
+    let cg = try #require(try m.create(app: "demo", process: "spin", instance: 1, size: quarter))
+    #expect(m.currentLimits(cg).cpuQuota == 25_000)
+    let p = try spawnInto(cg, "sh -c 'while :; do :; done'")
+    defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+    // Let it start, then measure the group's CPU time over about two seconds of wall time.
+    _ = await waitUntil(timeout: .seconds(5)) { (m.usage(cg).cpuMicroseconds ?? 0) > 20_000 }
+    guard let u0 = m.usage(cg).cpuMicroseconds else {
+      print("no CPU accounting in this hierarchy; skipping the measurement")
+      return
+    }
+    let w0 = ContinuousClock.now
+    try await Task.sleep(for: .seconds(2))
+    let u1 = m.usage(cg).cpuMicroseconds ?? 0
+    let wall = ContinuousClock.now - w0
+    let wallUs = Double(wall.components.seconds) * 1e6 + Double(wall.components.attoseconds) / 1e12
+    let share = Double(u1 - u0) / wallUs
+    print("CPU share of a 0.25-CPU instance: \(share)")
+    #expect(share > 0.10 && share < 0.40)
+    #expect(m.remove(cg))
+    #expect(!processAlive(p.processIdentifier))
+  }
+
+  @Test(.timeLimit(.minutes(1))) func childForkedAtOnceIsInTheGroupAndGoneAfterRemove() async throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let m = try manager(home)
+    defer { m.shutdown() }
+    let cg = try #require(try m.create(app: "demo", process: "forky", instance: 2, size: quarter))
+    // The child double-forks a daemon that leaves the process group and session.
+    let p = try spawnInto(cg, "sh -c 'setsid sh -c \"sleep 300\" & sleep 300'")
+    #expect(await waitUntil { m.pids(cg).count >= 3 })
+    let pids = m.pids(cg)
+    #expect(pids.contains(p.processIdentifier))
+    #expect(m.remove(cg))
+    for pid in pids { #expect(await waitUntil { !processAlive(pid) }) }
+    p.waitUntilExit()
+    for dir in cg.dirs { #expect(!FileManager.default.fileExists(atPath: dir)) }
+    // The now-empty process and app groups went too.
+    for root in m.roots { #expect(!FileManager.default.fileExists(atPath: root + "/demo")) }
+  }
+
+  @Test(.timeLimit(.minutes(1))) func resizeRewritesLimitsInPlace() async throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let m = try manager(home)
+    defer { m.shutdown() }
+    let cg = try #require(try m.create(app: "demo", process: "web", instance: 1, size: quarter))
+    let p = try spawnInto(cg, "sleep 300")
+    defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+    #expect(await waitUntil { m.pids(cg) == [p.processIdentifier] })
+    #expect(m.resize(cg, from: quarter, to: big) == .applied)
+    #expect(m.currentLimits(cg).memoryBytes == 512 << 20)
+    #expect(m.currentLimits(cg).cpuQuota == 100_000)
+    #expect(m.resize(cg, from: big, to: tiny) == .applied)
+    #expect(m.currentLimits(cg).memoryBytes == 32 << 20)
+    #expect(m.pids(cg) == [p.processIdentifier])
+    // Below current use: refused, the caller restarts instead.
+    let hog = PodSize(name: "x", family: .standard, milliCPU: 250, memoryMB: 1, monthly: Cents(0))
+    let used = m.usage(cg).memoryBytes ?? 0
+    if used > 1 << 20 {
+      guard case .restartNeeded(let why) = m.resize(cg, from: tiny, to: hog) else {
+        Issue.record("expected a refusal")
+        return
+      }
+      #expect(why.contains("below current use"))
+    }
+  }
+
+  @Test(.timeLimit(.minutes(1))) func staleGroupsOfAPreviousRunAreEndedAndRemoved() async throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let m1 = try manager(home)
+    defer { m1.shutdown() }
+    let cg = try #require(try m1.create(app: "demo", process: "old", instance: 1, size: quarter))
+    let p = try spawnInto(cg, "sleep 300")
+    #expect(await waitUntil { m1.pids(cg).count == 1 })
+    // A new supervisor of the same state directory; another one's groups are left alone.
+    let other = TempHome()
+    defer { other.remove() }
+    let mo = try manager(other)
+    let ocg = try #require(try mo.create(app: "demo", process: "old", instance: 1, size: quarter))
+    let m2 = CgroupManager(detection: m1.detection, home: home.path)
+    let cleanup = try m2.prepare()
+    #expect(cleanup.processesKilled == 1)
+    #expect(cleanup.groupsLeft.isEmpty)
+    p.waitUntilExit()
+    for dir in cg.dirs { #expect(!FileManager.default.fileExists(atPath: dir)) }
+    for dir in ocg.dirs { #expect(FileManager.default.fileExists(atPath: dir)) }
+    mo.shutdown()
+    m2.shutdown()
+    for root in m2.roots + mo.roots { #expect(!FileManager.default.fileExists(atPath: root)) }
+  }
+}
