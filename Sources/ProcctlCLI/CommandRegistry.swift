@@ -18,6 +18,7 @@ public enum CommandRegistry {
     BillingPaymentMethodSetCommand.self,
     CronNextCommand.self,
     RunsCommand.self,
+    CronRunCommand.self,
     LogsCommand.self,
     EventsCommand.self,
     DoctorCommand.self,
