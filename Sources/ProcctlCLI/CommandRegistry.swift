@@ -21,6 +21,7 @@ public enum CommandRegistry {
     RestartCommand.self,
     CronNextCommand.self,
     RunsCommand.self,
+    CronRunCommand.self,
     LogsCommand.self,
     EventsCommand.self,
     DoctorCommand.self,
