@@ -40,9 +40,15 @@ struct child_args {
 };
 
 static void child_fail(struct cprocctl_spawn_request *req, int stage) {
-  // CLONE_VM: the parent sees these writes once it resumes.
+  // vfork mode (CLONE_VM): the parent sees these writes once it resumes. fork mode: the record
+  // goes through the close-on-exec status pipe instead.
   req->error = errno;
   req->stage = stage;
+  if (req->report_fd >= 0) {
+    int32_t rec[2] = {req->error, stage};
+    ssize_t w;
+    do { w = write(req->report_fd, rec, sizeof rec); } while (w < 0 && errno == EINTR);
+  }
   _exit(127);
 }
 
@@ -102,7 +108,59 @@ static int child_main(void *arg) {
   return 127;
 }
 
+pid_t cprocctl_spawn_async(struct cprocctl_spawn_request *req, int *status_fd) {
+  req->error = 0;
+  req->stage = CPROCCTL_STAGE_NONE;
+  *status_fd = -1;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+    req->error = errno;
+    req->stage = CPROCCTL_STAGE_CLONE;
+    return -1;
+  }
+  struct child_args a = {req, getpid()};
+  sigset_t all, old;
+  sigfillset(&all);
+  // Block every signal: the child starts with none deliverable until just before exec.
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  // fork, not vfork: the parent goes on at once instead of waiting until the child has exec'd,
+  // so a burst of starts overlaps with the children's exec work. Copying the page tables is
+  // cheap: the supervisor's anonymous memory is small and file-backed text is not copied.
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    req->report_fd = fds[1];
+    child_main(&a);
+    _exit(127);
+  }
+  int fork_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  close(fds[1]);
+  if (pid < 0) {
+    close(fds[0]);
+    req->error = fork_errno;
+    req->stage = CPROCCTL_STAGE_CLONE;
+    return -1;
+  }
+  *status_fd = fds[0];
+  return pid;
+}
+
+int cprocctl_spawn_status(int fd, int *error, int *stage) {
+  int32_t rec[2];
+  ssize_t n;
+  do { n = read(fd, rec, sizeof rec); } while (n < 0 && errno == EINTR);
+  if (n == (ssize_t)sizeof rec) {
+    *error = rec[0];
+    *stage = rec[1];
+    return 1;
+  }
+  if (n == 0) return 0;
+  return -1;
+}
+
 pid_t cprocctl_spawn(struct cprocctl_spawn_request *req) {
+  req->report_fd = -1;
   req->error = 0;
   req->stage = CPROCCTL_STAGE_NONE;
   struct child_args a = {req, getpid()};
@@ -381,3 +439,48 @@ uint32_t cprocctl_in_create(void) { return IN_CREATE; }
 int cprocctl_set_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 
 pid_t cprocctl_reap(int *status) { return waitpid(-1, status, WNOHANG); }
+
+// MARK: memory
+
+#include <malloc.h>
+#include <sys/mman.h>
+
+int cprocctl_trim_memory(void) {
+  // The executable's code pages touched only while starting or reconciling (argument parsing,
+  // JSON decoding) stay mapped after use and count toward the supervisor's RSS/PSS. They are
+  // clean and file-backed: MADV_DONTNEED unmaps them from this process without evicting them
+  // from the page cache, and the next use faults them back in (a minor fault, ~1 us a page).
+  // Only r-xp mappings of our own executable: never written, so nothing can be lost (RELRO and
+  // data pages are in other mappings and are left alone).
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  int trimmed = 0;
+  if (n > 0) {
+    exe[n] = 0;
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      static char buf[65536];
+      ssize_t len = 0, r;
+      while (len < (ssize_t)sizeof buf - 1 &&
+             (r = read(fd, buf + len, sizeof buf - 1 - (size_t)len)) > 0)
+        len += r;
+      close(fd);
+      buf[len > 0 ? len : 0] = 0;
+      char *line = buf;
+      while (line && *line) {
+        char *next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        unsigned long lo, hi;
+        char perms[8];
+        int pathpos = 0;
+        if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, perms, &pathpos) >= 3 &&
+            pathpos > 0 && strcmp(perms, "r-xp") == 0 && strcmp(line + pathpos, exe) == 0) {
+          if (madvise((void *)lo, hi - lo, MADV_DONTNEED) == 0) trimmed++;
+        }
+        line = next;
+      }
+    }
+  }
+  malloc_trim(0);
+  return trimmed;
+}

@@ -22,6 +22,10 @@ final class Instance {
   var timer: EventLoop.TimerToken?
   /// The PROCCTL_INSTANCE_ID value of its current process (identifies what it forked).
   var runID = ""
+  /// Tells whether the current process reached exec (`Spawner.start`); -1 once known.
+  var spawnStatusFD: Int32 = -1
+  /// What the current process was started with, for a failure message (no environment kept).
+  var spawnRequest: SpawnRequest?
 
   init(key: InstanceKey, spec: ProcessSpec, size: PodSize) {
     self.key = key
@@ -48,9 +52,11 @@ final class Instance {
 final class ProcessGroup {
   let key: ProcessKey
   /// nil once the process was deleted (its instances are stopping).
-  var desired: ProcessSpec?
-  var size: PodSize
+  var desired: ProcessSpec? { didSet { if desired != oldValue { environment = nil } } }
+  var size: PodSize { didSet { if size != oldValue { environment = nil } } }
   var instances: [Int: Instance] = [:]
+  /// The instances' shared environment for `desired` and `size` (nil: build it again).
+  var environment: [String]?
 
   init(key: ProcessKey, desired: ProcessSpec, size: PodSize) {
     self.key = key

@@ -54,14 +54,70 @@ public struct SpawnFailure: Error, Sendable, CustomStringConvertible {
 public enum Spawner {
   public static let shell = "/bin/sh"
 
-  /// Starts the process; returns its pid (which is also its process group and session id).
+  /// Starts the process and waits until it has exec'd (vfork semantics): any failure comes
+  /// back here. Returns its pid (which is also its process group and session id).
   public static func spawn(_ r: SpawnRequest) -> Result<Int32, SpawnFailure> {
+    var error: Int32 = 0
+    var stage: Int32 = 0
+    let pid = call(r) { req in
+      let pid = cprocctl_spawn(&req)
+      error = req.error
+      stage = req.stage
+      return pid
+    }
+    if pid > 0 { return .success(pid) }
+    return .failure(failure(r, errno: error, stage: stage))
+  }
+
+  /// A process started by `start`: its pid, and the descriptor that tells whether it reached
+  /// exec (see `outcome`). The caller closes `statusFD`.
+  public struct Started: Sendable {
+    public var pid: Int32
+    public var statusFD: Int32
+  }
+
+  /// Starts the process without waiting for its exec (fork): many starts in a row overlap with
+  /// the children's exec work. A missing working directory is reported at once; a failure in
+  /// the child (cgroup, rlimit, exec) shows up through `outcome(of:request:)` once it exited.
+  public static func start(_ r: SpawnRequest) -> Result<Started, SpawnFailure> {
+    if let cwd = r.cwd, access(cwd, X_OK) != 0 {
+      return .failure(SpawnFailure(step: "chdir", errno: cprocctl_errno(), detail: cwd))
+    }
+    var error: Int32 = 0
+    var stage: Int32 = 0
+    var fd: Int32 = -1
+    let pid = call(r) { req in
+      let pid = cprocctl_spawn_async(&req, &fd)
+      error = req.error
+      stage = req.stage
+      return pid
+    }
+    if pid > 0 { return .success(Started(pid: pid, statusFD: fd)) }
+    return .failure(failure(r, errno: error, stage: stage))
+  }
+
+  /// Whether a process from `start` failed before exec: the failure, nil when it exec'd (or
+  /// the answer is not known yet, while it is still starting; `known` tells which).
+  public static func outcome(statusFD fd: Int32, request r: SpawnRequest?) -> (
+    failure: SpawnFailure?, known: Bool
+  ) {
+    var error: Int32 = 0
+    var stage: Int32 = 0
+    switch cprocctl_spawn_status(fd, &error, &stage) {
+    case 1:
+      return (failure(r, errno: error, stage: stage), true)
+    case 0: return (nil, true)
+    default: return (nil, false)
+    }
+  }
+
+  private static func call(
+    _ r: SpawnRequest, _ body: (inout cprocctl_spawn_request) -> Int32
+  ) -> Int32 {
     let argv = CStringArray([shell, "-c", r.command])
     let envp = CStringArray(r.environment)
     let cgroups = CStringArray(r.cgroupProcs)
     var pid: Int32 = -1
-    var error: Int32 = 0
-    var stage: Int32 = 0
     withCString(r.cwd) { cwd in
       shell.withCString { path in
         argv.withPointers { argvp in
@@ -78,34 +134,36 @@ public enum Spawner {
               req.cgroup_procs = r.cgroupProcs.isEmpty ? nil : UnsafePointer(OpaquePointer(cgp))
               req.rlimit_as = r.rlimitAS.map { Int64($0) } ?? -1
               req.pdeathsig = r.parentDeathSignal
-              pid = cprocctl_spawn(&req)
-              error = req.error
-              stage = req.stage
+              req.report_fd = -1
+              pid = body(&req)
             }
           }
         }
       }
     }
-    if pid > 0 { return .success(pid) }
+    return pid
+  }
+
+  private static func failure(_ r: SpawnRequest?, errno: Int32, stage: Int32) -> SpawnFailure {
     let step: String
     var detail = ""
     switch UInt32(bitPattern: stage) {
-    case CPROCCTL_STAGE_CLONE.rawValue: step = "clone"
+    case CPROCCTL_STAGE_CLONE.rawValue: step = "fork"
     case CPROCCTL_STAGE_SETSID.rawValue: step = "setsid"
     case CPROCCTL_STAGE_PDEATHSIG.rawValue: step = "prctl(PR_SET_PDEATHSIG)"
     case CPROCCTL_STAGE_CGROUP.rawValue:
       step = "joining cgroup"
-      detail = r.cgroupProcs.joined(separator: ", ")
+      detail = r?.cgroupProcs.joined(separator: ", ") ?? ""
     case CPROCCTL_STAGE_RLIMIT.rawValue: step = "setrlimit(RLIMIT_AS)"
     case CPROCCTL_STAGE_DUP2.rawValue: step = "dup2"
     case CPROCCTL_STAGE_CHDIR.rawValue:
       step = "chdir"
-      detail = r.cwd ?? ""
+      detail = r?.cwd ?? ""
     default:
       step = "exec"
       detail = shell
     }
-    return .failure(SpawnFailure(step: step, errno: error, detail: detail))
+    return SpawnFailure(step: step, errno: errno, detail: detail)
   }
 
   private static func withCString<R>(_ s: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {

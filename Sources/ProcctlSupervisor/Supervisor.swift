@@ -57,8 +57,9 @@ public final class Supervisor {
   private var selfTicks: UInt64 = 0
   /// "PID.TICKS": names this supervisor run in its instances' PROCCTL_INSTANCE_ID.
   private var runID = ""
-  private var baseEnvironment: [String] = []
   private var rng = SystemRandomNumberGenerator()
+  /// Set by a reconcile: give back the memory only that work needed, once the loop is idle.
+  private var trimPending = true
 
   public init(options: SupervisorOptions) throws(SupervisorError) {
     self.options = options
@@ -112,9 +113,6 @@ public final class Supervisor {
 
     devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
     if devNull < 0 { throw .system(call: "open /dev/null", errno: cprocctl_errno()) }
-    baseEnvironment = options.environment.compactMap { k, v in
-      k.hasPrefix("PROCCTL_") ? nil : "\(k)=\(v)"
-    }
 
     killLeftovers()
     // Orphans of our instances (double-forked daemons) are reparented to us, so a stop can end
@@ -123,11 +121,11 @@ public final class Supervisor {
       throw .system(call: "prctl(PR_SET_CHILD_SUBREAPER)", errno: cprocctl_errno())
     }
     guardProcess = try SupervisorGuard(marker: "PROCCTL_INSTANCE_ID=\(runID)/")
-    loop.onEachIteration { [unowned self] in self.flushStatus() }
+    loop.onEachIteration { [unowned self] in self.endOfIteration() }
     events.emit(.supervisorStarted(pid: pid, home: paths.home, apps: options.apps))
     clearRequests()
     reconcile(doc)
-    flushStatus()
+    endOfIteration()
     try loop.run()
 
     statusStore.remove()
@@ -284,6 +282,16 @@ public final class Supervisor {
 
   private func processExited(_ inst: Instance, status: Int32) {
     let pid = inst.pid
+    if let failure = spawnFailure(inst) {
+      // It never ran the command: a failed start, not an exit.
+      guardProcess?.remove(pid)
+      output.exited(inst.key)
+      instanceReaped?(inst.key, status)
+      inst.pid = 0
+      inst.procStartTicks = nil
+      apply(inst, spawnFailed(inst, failure))
+      return
+    }
     let ranMs = Int((EventLoop.nowNs &- inst.startedMonoNs) / 1_000_000)
     // Whatever the leader left in its group goes with it: never two copies of an instance.
     kill(-pid, SIGKILL)
@@ -398,6 +406,7 @@ public final class Supervisor {
       }
     }
     statusDirty = true
+    trimPending = true
   }
 
   /// Rolling restart: while an instance runs with an outdated spec, restart the lowest-numbered
@@ -474,6 +483,7 @@ public final class Supervisor {
       }
       return nil
     case .remove:
+      closeSpawnStatus(inst)
       if let t = inst.timer { loop.cancelTimer(t) }
       inst.timer = nil
       let pkey = inst.key.processKey
@@ -492,6 +502,8 @@ public final class Supervisor {
     if let t = inst.timer { loop.cancelTimer(t) }
     inst.timer = loop.schedule(afterMs: ms) { [unowned self, unowned inst] in
       inst.timer = nil
+      // By min-uptime the child has long exec'd: release its status pipe.
+      if event == .uptimeReached { _ = self.spawnFailure(inst) }
       self.apply(inst, event)
     }
   }
@@ -509,24 +521,22 @@ public final class Supervisor {
     do { fds = try output.open(for: inst.key) } catch { return spawnFailed(inst, error) }
     let seq = inst.spawns
     let id = "\(runID)/\(inst.key.app)/\(inst.key.process)/\(inst.key.index)/\(seq)"
-    var env = baseEnvironment
-    env.reserveCapacity(env.count + spec.env.count + 7)
-    for (k, v) in spec.env { env.append("\(k)=\(v)") }
-    env.append("PROCCTL_APP=\(inst.key.app)")
-    env.append("PROCCTL_PROCESS=\(inst.key.process)")
+    var env = environment(for: inst)
     env.append("PROCCTL_INSTANCE=\(inst.key.index)")
-    env.append("PROCCTL_POD_SIZE=\(inst.size.name)")
-    env.append("PROCCTL_CPU=\(inst.size.cpuDescription)")
-    env.append("PROCCTL_MEMORY_MB=\(inst.size.memoryMB)")
     env.append("PROCCTL_INSTANCE_ID=\(id)")
     var req = SpawnRequest(
       command: spec.command, environment: env, cwd: spec.cwd.isEmpty ? nil : spec.cwd,
       stdin: devNull, stdout: fds.stdout, stderr: fds.stderr)
     prepareSpawn?(inst.key, inst.size, &req)
-    let result = Spawner.spawn(req)
+    let result = Spawner.start(req)
     switch result {
-    case .success(let pid):
+    case .success(let started):
+      let pid = started.pid
       output.spawnFinished(for: inst.key, stdout: fds.stdout, stderr: fds.stderr, pid: pid)
+      closeSpawnStatus(inst)
+      inst.spawnStatusFD = started.statusFD
+      req.environment = []
+      inst.spawnRequest = req
       inst.pid = pid
       inst.runID = id
       inst.startedMonoNs = EventLoop.nowNs
@@ -542,6 +552,56 @@ public final class Supervisor {
       return spawnFailed(inst, failure)
     }
   }
+
+  /// The failure a started child reported before exec, if any (and forgets the status pipe
+  /// once the answer is known).
+  private func spawnFailure(_ inst: Instance) -> SpawnFailure? {
+    guard inst.spawnStatusFD >= 0 else { return nil }
+    let (failure, known) = Spawner.outcome(
+      statusFD: inst.spawnStatusFD, request: inst.spawnRequest)
+    if known { closeSpawnStatus(inst) }
+    return failure
+  }
+
+  private func closeSpawnStatus(_ inst: Instance) {
+    if inst.spawnStatusFD >= 0 { close(inst.spawnStatusFD) }
+    inst.spawnStatusFD = -1
+    inst.spawnRequest = nil
+  }
+
+  /// The environment every instance of the process shares: the supervisor's, overlaid by the
+  /// process's `env`, then the PROCCTL_* variables. Built once per spec and size, not per start.
+  private func environment(for inst: Instance) -> [String] {
+    let group = groups[inst.key.processKey]
+    if let group, let cached = group.environment, group.desired == inst.spec,
+      group.size == inst.size
+    {
+      return cached
+    }
+    let spec = inst.spec
+    let ours: [(String, String)] = [
+      ("PROCCTL_APP", inst.key.app), ("PROCCTL_PROCESS", inst.key.process),
+      ("PROCCTL_POD_SIZE", inst.size.name), ("PROCCTL_CPU", inst.size.cpuDescription),
+      ("PROCCTL_MEMORY_MB", String(inst.size.memoryMB)),
+    ]
+    var env: [String] = []
+    env.reserveCapacity(options.environment.count + spec.env.count + ours.count + 2)
+    for (k, v) in options.environment where spec.env[k] == nil && !Self.ownVariables.contains(k) {
+      env.append("\(k)=\(v)")
+    }
+    for (k, v) in spec.env.sorted(by: { $0.key < $1.key }) where !Self.ownVariables.contains(k) {
+      env.append("\(k)=\(v)")
+    }
+    for (k, v) in ours { env.append("\(k)=\(v)") }
+    if let group, group.desired == inst.spec, group.size == inst.size { group.environment = env }
+    return env
+  }
+
+  /// Variables the supervisor sets for every instance; never taken from elsewhere.
+  static let ownVariables: Set<String> = [
+    "PROCCTL_APP", "PROCCTL_PROCESS", "PROCCTL_INSTANCE", "PROCCTL_POD_SIZE", "PROCCTL_CPU",
+    "PROCCTL_MEMORY_MB", "PROCCTL_INSTANCE_ID",
+  ]
 
   private func spawnFailed(_ inst: Instance, _ failure: SpawnFailure) -> InstanceEvent {
     inst.error = failure.description
@@ -660,6 +720,17 @@ public final class Supervisor {
   }
 
   // MARK: status
+
+  /// Once per loop iteration: one status write for however many changes, then, after a
+  /// reconcile, drop the memory only that needed: start-up and reconciling run code (argument
+  /// parsing, JSON decoding) the steady state never needs again (see cprocctl_trim_memory).
+  private func endOfIteration() {
+    flushStatus()
+    if trimPending {
+      trimPending = false
+      _ = cprocctl_trim_memory()
+    }
+  }
 
   private func flushStatus() {
     guard statusDirty else { return }

@@ -38,6 +38,7 @@ struct cprocctl_spawn_request {
                                    ///< child writes its own pid into before exec
   long long rlimit_as;         ///< RLIMIT_AS in bytes for the child; < 0: unchanged
   int pdeathsig;               ///< signal the child gets when the spawning thread dies; 0: none
+  int report_fd;               ///< internal: where a forked child reports a failure
   // Results:
   int error;                   ///< errno of the failed step, 0 on success
   int stage;                   ///< enum cprocctl_spawn_stage of the failed step
@@ -48,6 +49,14 @@ struct cprocctl_spawn_request {
 /// with `error`/`stage` set (a child that failed after clone has already been reaped).
 /// Not reentrant across threads sharing one request; safe to call from one thread at a time.
 pid_t cprocctl_spawn(struct cprocctl_spawn_request *req);
+
+/// Like `cprocctl_spawn`, but with fork: returns as soon as the child exists, without waiting
+/// for its exec. A failure before exec is reported through `*status_fd` (close-on-exec,
+/// non-blocking; the caller closes it): see `cprocctl_spawn_status`.
+pid_t cprocctl_spawn_async(struct cprocctl_spawn_request *req, int *status_fd);
+/// What a `cprocctl_spawn_async` child reported: 1 it failed (`*error`, `*stage` set), 0 it
+/// exec'd (or exited after exec), -1 not known yet (still before exec).
+int cprocctl_spawn_status(int fd, int *error, int *stage);
 
 /// Starts the guard: a small forked process that holds the read end of a pipe whose write end
 /// only the supervisor has (close-on-exec). The supervisor writes `cprocctl_guard_add/remove`
@@ -110,5 +119,10 @@ int cprocctl_set_subreaper(void);
 /// Waits for any child without blocking: pid (status in *status), 0 when none has exited, -1
 /// when there are no children (or error).
 pid_t cprocctl_reap(int *status);
+
+/// Drops this process's mappings of its executable's code pages (they stay in the page cache
+/// and fault back in on use) and returns free heap to the system. Returns how many ranges were
+/// trimmed. For a long-lived idle process after a burst of one-off work.
+int cprocctl_trim_memory(void);
 
 #endif
