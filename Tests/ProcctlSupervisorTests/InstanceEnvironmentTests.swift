@@ -12,7 +12,7 @@ import Testing
       "create", "--app", "demo", "--name", "envy", "--type", "worker", "--instances", "2",
       "--size", "hobby", "--env", "COLOR=blue", "--env", "PROCCTL_APP=spoofed", "--cwd",
       h.home.path, "--command",
-      "{ env; echo CWD=$(pwd); readlink /proc/self/fd/0; cut -d" " -f6 /proc/$$/stat; echo PID=$$; } > out.$PROCCTL_INSTANCE; sleep 300 # \(h.token)",
+      "{ env; echo CWD=$(pwd); readlink /proc/self/fd/0; cut -d' ' -f6 /proc/$$/stat; echo PID=$$; } > out.$PROCCTL_INSTANCE; sleep 300 # \(h.token)",
       "--yes",
     ])
     #expect(r.exitCode == 0, "\(r)")
