@@ -40,15 +40,9 @@ struct child_args {
 };
 
 static void child_fail(struct cprocctl_spawn_request *req, int stage) {
-  // vfork mode (CLONE_VM): the parent sees these writes once it resumes. fork mode: the record
-  // goes through the close-on-exec status pipe instead.
+  // CLONE_VM: the parent sees these writes once it resumes.
   req->error = errno;
   req->stage = stage;
-  if (req->report_fd >= 0) {
-    int32_t rec[2] = {req->error, stage};
-    ssize_t w;
-    do { w = write(req->report_fd, rec, sizeof rec); } while (w < 0 && errno == EINTR);
-  }
   _exit(127);
 }
 
@@ -104,63 +98,14 @@ static int child_main(void *arg) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   execve(req->path, req->argv, req->envp);
+  // A program exec'd directly in place of `sh -c` that cannot be (a script without #!, gone
+  // since it was looked up): let the shell do what it would have done.
+  if (req->fallback_path != NULL) execve(req->fallback_path, req->fallback_argv, req->envp);
   child_fail(req, CPROCCTL_STAGE_EXEC);
   return 127;
 }
 
-pid_t cprocctl_spawn_async(struct cprocctl_spawn_request *req, int *status_fd) {
-  req->error = 0;
-  req->stage = CPROCCTL_STAGE_NONE;
-  *status_fd = -1;
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
-    req->error = errno;
-    req->stage = CPROCCTL_STAGE_CLONE;
-    return -1;
-  }
-  struct child_args a = {req, getpid()};
-  sigset_t all, old;
-  sigfillset(&all);
-  // Block every signal: the child starts with none deliverable until just before exec.
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  // fork, not vfork: the parent goes on at once instead of waiting until the child has exec'd,
-  // so a burst of starts overlaps with the children's exec work. Copying the page tables is
-  // cheap: the supervisor's anonymous memory is small and file-backed text is not copied.
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    req->report_fd = fds[1];
-    child_main(&a);
-    _exit(127);
-  }
-  int fork_errno = errno;
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  close(fds[1]);
-  if (pid < 0) {
-    close(fds[0]);
-    req->error = fork_errno;
-    req->stage = CPROCCTL_STAGE_CLONE;
-    return -1;
-  }
-  *status_fd = fds[0];
-  return pid;
-}
-
-int cprocctl_spawn_status(int fd, int *error, int *stage) {
-  int32_t rec[2];
-  ssize_t n;
-  do { n = read(fd, rec, sizeof rec); } while (n < 0 && errno == EINTR);
-  if (n == (ssize_t)sizeof rec) {
-    *error = rec[0];
-    *stage = rec[1];
-    return 1;
-  }
-  if (n == 0) return 0;
-  return -1;
-}
-
 pid_t cprocctl_spawn(struct cprocctl_spawn_request *req) {
-  req->report_fd = -1;
   req->error = 0;
   req->stage = CPROCCTL_STAGE_NONE;
   struct child_args a = {req, getpid()};

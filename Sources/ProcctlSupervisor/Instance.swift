@@ -22,10 +22,6 @@ final class Instance {
   var timer: EventLoop.TimerToken?
   /// The PROCCTL_INSTANCE_ID value of its current process (identifies what it forked).
   var runID = ""
-  /// Tells whether the current process reached exec (`Spawner.start`); -1 once known.
-  var spawnStatusFD: Int32 = -1
-  /// What the current process was started with, for a failure message (no environment kept).
-  var spawnRequest: SpawnRequest?
 
   init(key: InstanceKey, spec: ProcessSpec, size: PodSize) {
     self.key = key
@@ -54,6 +50,9 @@ final class ProcessGroup {
   /// nil once the process was deleted (its instances are stopping).
   var desired: ProcessSpec? { didSet { if desired != oldValue { environment = nil } } }
   var size: PodSize { didSet { if size != oldValue { environment = nil } } }
+  /// The program to exec instead of `/bin/sh -c` (a command without shell syntax), resolved
+  /// on PATH together with `environment`.
+  var direct: (path: String, argv: [String])?
   var instances: [Int: Instance] = [:]
   /// The instances' shared environment for `desired` and `size` (nil: build it again).
   var environment: [String]?

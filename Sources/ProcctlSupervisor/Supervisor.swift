@@ -282,16 +282,6 @@ public final class Supervisor {
 
   private func processExited(_ inst: Instance, status: Int32) {
     let pid = inst.pid
-    if let failure = spawnFailure(inst) {
-      // It never ran the command: a failed start, not an exit.
-      guardProcess?.remove(pid)
-      output.exited(inst.key)
-      instanceReaped?(inst.key, status)
-      inst.pid = 0
-      inst.procStartTicks = nil
-      apply(inst, spawnFailed(inst, failure))
-      return
-    }
     let ranMs = Int((EventLoop.nowNs &- inst.startedMonoNs) / 1_000_000)
     // Whatever the leader left in its group goes with it: never two copies of an instance.
     kill(-pid, SIGKILL)
@@ -483,7 +473,6 @@ public final class Supervisor {
       }
       return nil
     case .remove:
-      closeSpawnStatus(inst)
       if let t = inst.timer { loop.cancelTimer(t) }
       inst.timer = nil
       let pkey = inst.key.processKey
@@ -502,8 +491,6 @@ public final class Supervisor {
     if let t = inst.timer { loop.cancelTimer(t) }
     inst.timer = loop.schedule(afterMs: ms) { [unowned self, unowned inst] in
       inst.timer = nil
-      // By min-uptime the child has long exec'd: release its status pipe.
-      if event == .uptimeReached { _ = self.spawnFailure(inst) }
       self.apply(inst, event)
     }
   }
@@ -521,22 +508,21 @@ public final class Supervisor {
     do { fds = try output.open(for: inst.key) } catch { return spawnFailed(inst, error) }
     let seq = inst.spawns
     let id = "\(runID)/\(inst.key.app)/\(inst.key.process)/\(inst.key.index)/\(seq)"
-    var env = environment(for: inst)
+    var (env, direct) = environment(for: inst)
     env.append("PROCCTL_INSTANCE=\(inst.key.index)")
     env.append("PROCCTL_INSTANCE_ID=\(id)")
     var req = SpawnRequest(
       command: spec.command, environment: env, cwd: spec.cwd.isEmpty ? nil : spec.cwd,
       stdin: devNull, stdout: fds.stdout, stderr: fds.stderr)
+    if let direct {
+      req.executable = direct.path
+      req.arguments = direct.argv
+    }
     prepareSpawn?(inst.key, inst.size, &req)
-    let result = Spawner.start(req)
+    let result = Spawner.spawn(req)
     switch result {
-    case .success(let started):
-      let pid = started.pid
+    case .success(let pid):
       output.spawnFinished(for: inst.key, stdout: fds.stdout, stderr: fds.stderr, pid: pid)
-      closeSpawnStatus(inst)
-      inst.spawnStatusFD = started.statusFD
-      req.environment = []
-      inst.spawnRequest = req
       inst.pid = pid
       inst.runID = id
       inst.startedMonoNs = EventLoop.nowNs
@@ -553,30 +539,15 @@ public final class Supervisor {
     }
   }
 
-  /// The failure a started child reported before exec, if any (and forgets the status pipe
-  /// once the answer is known).
-  private func spawnFailure(_ inst: Instance) -> SpawnFailure? {
-    guard inst.spawnStatusFD >= 0 else { return nil }
-    let (failure, known) = Spawner.outcome(
-      statusFD: inst.spawnStatusFD, request: inst.spawnRequest)
-    if known { closeSpawnStatus(inst) }
-    return failure
-  }
-
-  private func closeSpawnStatus(_ inst: Instance) {
-    if inst.spawnStatusFD >= 0 { close(inst.spawnStatusFD) }
-    inst.spawnStatusFD = -1
-    inst.spawnRequest = nil
-  }
-
   /// The environment every instance of the process shares: the supervisor's, overlaid by the
-  /// process's `env`, then the PROCCTL_* variables. Built once per spec and size, not per start.
-  private func environment(for inst: Instance) -> [String] {
+  /// process's `env`, then the PROCCTL_* variables; and the program to exec instead of a shell
+  /// when the command needs none. Built once per spec and size, not per start.
+  private func environment(for inst: Instance) -> ([String], (path: String, argv: [String])?) {
     let group = groups[inst.key.processKey]
     if let group, let cached = group.environment, group.desired == inst.spec,
       group.size == inst.size
     {
-      return cached
+      return (cached, group.direct)
     }
     let spec = inst.spec
     let ours: [(String, String)] = [
@@ -593,8 +564,36 @@ public final class Supervisor {
       env.append("\(k)=\(v)")
     }
     for (k, v) in ours { env.append("\(k)=\(v)") }
-    if let group, group.desired == inst.spec, group.size == inst.size { group.environment = env }
-    return env
+    let direct = ShellCommand.directArgv(spec.command).flatMap { argv in
+      Self.resolve(argv[0], path: spec.env["PATH"] ?? options.environment["PATH"]).map {
+        (path: $0, argv: argv)
+      }
+    }
+    if let group, group.desired == inst.spec, group.size == inst.size {
+      group.environment = env
+      group.direct = direct
+    }
+    return (env, direct)
+  }
+
+  /// Finds `program` as sh would: as given when it contains a slash, else in PATH's
+  /// directories (dash's default PATH when unset). nil when not found, or when PATH has a
+  /// relative entry (its meaning depends on the working directory): the shell decides then.
+  static func resolve(_ program: String, path: String?) -> String? {
+    if program.utf8.contains(UInt8(ascii: "/")) { return program }
+    let dirs = (path ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+      .split(separator: ":", omittingEmptySubsequences: false)
+    for dir in dirs {
+      guard dir.hasPrefix("/") else { return nil }
+      let candidate = dir + "/" + program
+      var st = stat()
+      if stat(candidate, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        && access(candidate, X_OK) == 0
+      {
+        return candidate
+      }
+    }
+    return nil
   }
 
   /// Variables the supervisor sets for every instance; never taken from elsewhere.

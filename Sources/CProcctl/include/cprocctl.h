@@ -29,6 +29,8 @@ enum cprocctl_spawn_stage {
 struct cprocctl_spawn_request {
   const char *path;            ///< program to execute, e.g. "/bin/sh"
   char *const *argv;           ///< NULL-terminated
+  const char *fallback_path;   ///< tried when exec of `path` fails (e.g. "/bin/sh"), or NULL
+  char *const *fallback_argv;  ///< its argv
   char *const *envp;           ///< NULL-terminated
   const char *cwd;             ///< working directory, or NULL to keep the supervisor's
   int stdin_fd;                ///< becomes fd 0 (e.g. an fd open on /dev/null)
@@ -38,7 +40,6 @@ struct cprocctl_spawn_request {
                                    ///< child writes its own pid into before exec
   long long rlimit_as;         ///< RLIMIT_AS in bytes for the child; < 0: unchanged
   int pdeathsig;               ///< signal the child gets when the spawning thread dies; 0: none
-  int report_fd;               ///< internal: where a forked child reports a failure
   // Results:
   int error;                   ///< errno of the failed step, 0 on success
   int stage;                   ///< enum cprocctl_spawn_stage of the failed step
@@ -50,13 +51,6 @@ struct cprocctl_spawn_request {
 /// Not reentrant across threads sharing one request; safe to call from one thread at a time.
 pid_t cprocctl_spawn(struct cprocctl_spawn_request *req);
 
-/// Like `cprocctl_spawn`, but with fork: returns as soon as the child exists, without waiting
-/// for its exec. A failure before exec is reported through `*status_fd` (close-on-exec,
-/// non-blocking; the caller closes it): see `cprocctl_spawn_status`.
-pid_t cprocctl_spawn_async(struct cprocctl_spawn_request *req, int *status_fd);
-/// What a `cprocctl_spawn_async` child reported: 1 it failed (`*error`, `*stage` set), 0 it
-/// exec'd (or exited after exec), -1 not known yet (still before exec).
-int cprocctl_spawn_status(int fd, int *error, int *stage);
 
 /// Starts the guard: a small forked process that holds the read end of a pipe whose write end
 /// only the supervisor has (close-on-exec). The supervisor writes `cprocctl_guard_add/remove`
