@@ -35,7 +35,8 @@ public enum CLI {
     switch CommandRegistry.match(words) {
     case .none:
       return fail(
-        "unknown subcommand '\(words[0])' (see 'procctl --help' for the list)", code: ExitCode.usage)
+        "unknown subcommand '\(words[0])' (see 'procctl --help' for the list)", code: ExitCode.usage
+      )
     case .group(let group, let consumed):
       let next = words.dropFirst(consumed).first
       if next == nil || next == "--help" || next == "-h" {
