@@ -17,7 +17,9 @@ import Testing
         demo  web      worker  hobby          2  -                                    $10.00
         demo  nightly  cron    s1             1  @daily (Europe/Amsterdam)  $0.0274/h active
 
-        """, stderr: "")
+        """)
+    // Without a supervisor, list says so (issue 3).
+    #expect(s.run(["list"]).stderr.hasPrefix("no supervisor is running"))
     let j = json(s.run(["list", "--json"]).stdout)
     let ps = j["processes"] as? [[String: Any]] ?? []
     #expect(ps.count == 2)
