@@ -25,7 +25,7 @@ let package = Package(
     .target(
       name: "ProcctlCLI",
       dependencies: ["ProcctlCore", "ProcctlStore", "ProcctlSupervisor"],
-      swiftSettings: strict),
+      exclude: ["README.md"], swiftSettings: strict),
     .executableTarget(name: "procctl", dependencies: ["ProcctlCLI"], swiftSettings: strict),
     .target(name: "ProcctlTestSupport", path: "Tests/ProcctlTestSupport"),
     .testTarget(name: "ProcctlCoreTests", dependencies: ["ProcctlCore"]),

@@ -1,4 +1,383 @@
+#define _GNU_SOURCE
 #include "cprocctl.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 int cprocctl_errno(void) { return errno; }
+
+// MARK: spawn
+
+/// Formats a positive number into `buf` (no allocation); returns its length.
+static int format_decimal(char *buf, long v) {
+  char tmp[24];
+  int n = 0;
+  if (v == 0) tmp[n++] = '0';
+  while (v > 0) {
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+  }
+  for (int i = 0; i < n; i++) buf[i] = tmp[n - 1 - i];
+  return n;
+}
+
+struct child_args {
+  struct cprocctl_spawn_request *req;
+  pid_t parent;
+};
+
+static void child_fail(struct cprocctl_spawn_request *req, int stage) {
+  // CLONE_VM: the parent sees these writes once it resumes.
+  req->error = errno;
+  req->stage = stage;
+  _exit(127);
+}
+
+/// Runs in the child, on the caller's memory (CLONE_VM), while the parent is suspended
+/// (CLONE_VFORK). Only async-signal-safe system calls from here to execve.
+static int child_main(void *arg) {
+  struct child_args *a = arg;
+  struct cprocctl_spawn_request *req = a->req;
+
+  // Every signal is blocked (the parent blocked them before clone). Reset dispositions so the
+  // supervisor's ignored signals (SIGPIPE) are not inherited through exec.
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    sigaction(sig, &dfl, NULL);
+  }
+  if (setsid() < 0) child_fail(req, CPROCCTL_STAGE_SETSID);
+  if (req->pdeathsig > 0) {
+    if (prctl(PR_SET_PDEATHSIG, req->pdeathsig, 0, 0, 0) < 0)
+      child_fail(req, CPROCCTL_STAGE_PDEATHSIG);
+    // The parent may have died between clone and prctl: then nobody would signal us.
+    if (getppid() != a->parent) _exit(127);
+  }
+  if (req->cgroup_procs != NULL) {
+    char num[24];
+    int len = format_decimal(num, (long)getpid());
+    num[len++] = '\n';
+    for (const char *const *p = req->cgroup_procs; *p != NULL; p++) {
+      int fd = open(*p, O_WRONLY | O_CLOEXEC);
+      if (fd < 0) child_fail(req, CPROCCTL_STAGE_CGROUP);
+      ssize_t w;
+      do { w = write(fd, num, (size_t)len); } while (w < 0 && errno == EINTR);
+      if (w < 0) child_fail(req, CPROCCTL_STAGE_CGROUP);
+      close(fd);
+    }
+  }
+  if (req->rlimit_as >= 0) {
+    struct rlimit rl = {(rlim_t)req->rlimit_as, (rlim_t)req->rlimit_as};
+    if (setrlimit(RLIMIT_AS, &rl) < 0) child_fail(req, CPROCCTL_STAGE_RLIMIT);
+  }
+  if (dup2(req->stdin_fd, 0) < 0) child_fail(req, CPROCCTL_STAGE_DUP2);
+  if (dup2(req->stdout_fd, 1) < 0) child_fail(req, CPROCCTL_STAGE_DUP2);
+  if (dup2(req->stderr_fd, 2) < 0) child_fail(req, CPROCCTL_STAGE_DUP2);
+  // Belt and braces: no supervisor descriptor (the lock!) may leak into an instance even if one
+  // was opened without O_CLOEXEC. close_range needs Linux 5.11; older kernels skip this.
+#ifdef SYS_close_range
+  syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
+#endif
+  if (req->cwd != NULL && chdir(req->cwd) < 0) child_fail(req, CPROCCTL_STAGE_CHDIR);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  execve(req->path, req->argv, req->envp);
+  child_fail(req, CPROCCTL_STAGE_EXEC);
+  return 127;
+}
+
+pid_t cprocctl_spawn(struct cprocctl_spawn_request *req) {
+  req->error = 0;
+  req->stage = CPROCCTL_STAGE_NONE;
+  struct child_args a = {req, getpid()};
+  // The child runs on this stack area while this thread is suspended (CLONE_VFORK).
+  static const size_t stack_size = 32 * 1024;
+  char stack[32 * 1024] __attribute__((aligned(16)));
+  sigset_t all, old;
+  sigfillset(&all);
+  // Block every signal so no handler of ours ever runs in the child on shared memory.
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  pid_t pid = clone(child_main, stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+  int clone_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (pid < 0) {
+    req->error = clone_errno;
+    req->stage = CPROCCTL_STAGE_CLONE;
+    return -1;
+  }
+  if (req->stage != CPROCCTL_STAGE_NONE) {
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    return -1;
+  }
+  return pid;
+}
+
+// MARK: guard
+
+#define GUARD_MAX 8192
+
+static void guard_main(int rfd, const char *marker) {
+  static pid_t groups[GUARD_MAX];
+  int count = 0;
+  int32_t rec[2];
+  size_t have = 0;
+  for (;;) {
+    ssize_t n = read(rfd, (char *)rec + have, sizeof rec - have);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // EOF: the supervisor is gone
+    have += (size_t)n;
+    if (have < sizeof rec) continue;
+    have = 0;
+    if (rec[0] == 1) {
+      if (count < GUARD_MAX) groups[count++] = rec[1];
+    } else {
+      for (int i = 0; i < count; i++) {
+        if (groups[i] == rec[1]) {
+          groups[i] = groups[--count];
+          break;
+        }
+      }
+    }
+  }
+  for (int i = 0; i < count; i++) kill(-groups[i], SIGKILL);
+  // Whatever escaped its group (a double-forked daemon) still carries the marker. Repeat: a
+  // process may fork while we scan.
+  for (int pass = 0; pass < 3; pass++) {
+    if (cprocctl_signal_marked(marker, SIGKILL) == 0) break;
+  }
+  _exit(0);
+}
+
+pid_t cprocctl_guard_start(int *write_fd, const char *marker) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) < 0) return -1;
+  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    if (devnull >= 0) close(devnull);
+    return -1;
+  }
+  if (pid == 0) {
+    // Own session: the terminal's Ctrl-C goes to the supervisor, which stops everything in
+    // order; the guard only acts when the supervisor vanishes.
+    setsid();
+    prctl(PR_SET_NAME, "procctl-guard", 0, 0, 0);
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    int ignored[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU};
+    for (unsigned i = 0; i < sizeof ignored / sizeof ignored[0]; i++)
+      sigaction(ignored[i], &ign, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (devnull >= 0) {
+      dup2(devnull, 0);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+    }
+    // Keep only the pipe's read end: holding the supervisor's lock or the write end would keep
+    // them alive after the supervisor dies.
+    int rfd = fds[0];
+    if (rfd != 3) {
+      dup2(rfd, 3);
+      rfd = 3;
+    }
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0)
+#endif
+    {
+      for (int fd = 4; fd < 4096; fd++) close(fd);
+    }
+    guard_main(rfd, marker);
+  }
+  close(fds[0]);
+  if (devnull >= 0) close(devnull);
+  *write_fd = fds[1];
+  return pid;
+}
+
+int cprocctl_guard_send(int write_fd, int add, pid_t pgid) {
+  int32_t rec[2] = {add ? 1 : 2, (int32_t)pgid};
+  ssize_t n;
+  do { n = write(write_fd, rec, sizeof rec); } while (n < 0 && errno == EINTR);
+  return n == (ssize_t)sizeof rec ? 0 : -1;
+}
+
+long cprocctl_read_environ(pid_t pid, char *buf, long cap) {
+  char path[40] = "/proc/";
+  int len = 6;
+  len += format_decimal(path + len, (long)pid);
+  memcpy(path + len, "/environ", 9);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  long total = 0;
+  while (total < cap) {
+    ssize_t n = read(fd, buf + total, (size_t)(cap - total));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    total += n;
+  }
+  close(fd);
+  return total;
+}
+
+/// True when one entry of the environment block starts with `entry`.
+static int environ_has(const char *env, long len, const char *entry, size_t elen) {
+  long i = 0;
+  while (i < len) {
+    const char *s = env + i;
+    size_t n = strnlen(s, (size_t)(len - i));
+    if (n >= elen && memcmp(s, entry, elen) == 0) return 1;
+    i += (long)n + 1;
+  }
+  return 0;
+}
+
+struct linux_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+int cprocctl_signal_marked(const char *marker, int sig) {
+  static char env[65536];
+  char dirbuf[8192];
+  size_t mlen = strlen(marker);
+  pid_t self = getpid();
+  int matched = 0;
+  int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return 0;
+  for (;;) {
+    long n = syscall(SYS_getdents64, dfd, dirbuf, sizeof dirbuf);
+    if (n <= 0) break;
+    for (long off = 0; off < n;) {
+      struct linux_dirent64 *d = (struct linux_dirent64 *)(dirbuf + off);
+      off += d->d_reclen;
+      long pid = 0;
+      const char *c = d->d_name;
+      if (*c < '1' || *c > '9') continue;
+      for (; *c >= '0' && *c <= '9'; c++) pid = pid * 10 + (*c - '0');
+      if (*c != 0 || pid == self) continue;
+      long len = cprocctl_read_environ((pid_t)pid, env, (long)sizeof env);
+      if (len <= 0 || !environ_has(env, len, marker, mlen)) continue;
+      matched++;
+      if (getpgid((pid_t)pid) == (pid_t)pid) kill(-(pid_t)pid, sig);
+      kill((pid_t)pid, sig);
+    }
+  }
+  close(dfd);
+  return matched;
+}
+
+// MARK: event loop
+
+int cprocctl_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int cprocctl_epoll_add(int epfd, int fd, uint32_t events, uint64_t data) {
+  struct epoll_event ev;
+  ev.events = events;
+  ev.data.u64 = data;
+  return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int cprocctl_epoll_del(int epfd, int fd) { return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL); }
+
+int cprocctl_epoll_wait(int epfd, uint64_t *datas, uint32_t *events, int max, int timeout_ms) {
+  struct epoll_event evs[64];
+  if (max > 64) max = 64;
+  int n = epoll_wait(epfd, evs, max, timeout_ms);
+  for (int i = 0; i < n; i++) {
+    datas[i] = evs[i].data.u64;
+    events[i] = evs[i].events;
+  }
+  return n;
+}
+
+uint32_t cprocctl_epollin(void) { return EPOLLIN; }
+uint32_t cprocctl_epollout(void) { return EPOLLOUT; }
+uint32_t cprocctl_epollhup(void) { return EPOLLHUP; }
+uint32_t cprocctl_epollerr(void) { return EPOLLERR; }
+
+int cprocctl_signalfd(const int *sigs, int count) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int i = 0; i < count; i++) sigaddset(&set, sigs[i]);
+  if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+  return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+int cprocctl_signalfd_read(int fd) {
+  struct signalfd_siginfo si;
+  for (;;) {
+    ssize_t n = read(fd, &si, sizeof si);
+    if (n == (ssize_t)sizeof si) return (int)si.ssi_signo;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return 0;
+    return -1;
+  }
+}
+
+void cprocctl_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+int cprocctl_timerfd_create(void) {
+  return timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+}
+
+int cprocctl_timerfd_set(int fd, uint64_t deadline_ns) {
+  struct itimerspec its;
+  memset(&its, 0, sizeof its);
+  its.it_value.tv_sec = (time_t)(deadline_ns / 1000000000ULL);
+  its.it_value.tv_nsec = (long)(deadline_ns % 1000000000ULL);
+  return timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+void cprocctl_timerfd_drain(int fd) {
+  uint64_t count;
+  while (read(fd, &count, sizeof count) < 0 && errno == EINTR) {}
+}
+
+uint64_t cprocctl_monotonic_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int64_t cprocctl_realtime_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int cprocctl_inotify_init(void) { return inotify_init1(IN_NONBLOCK | IN_CLOEXEC); }
+int cprocctl_inotify_watch(int fd, const char *path, uint32_t mask) {
+  return inotify_add_watch(fd, path, mask);
+}
+uint32_t cprocctl_in_moved_to(void) { return IN_MOVED_TO; }
+uint32_t cprocctl_in_close_write(void) { return IN_CLOSE_WRITE; }
+uint32_t cprocctl_in_create(void) { return IN_CREATE; }
+
+int cprocctl_set_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+pid_t cprocctl_reap(int *status) { return waitpid(-1, status, WNOHANG); }

@@ -1,5 +1,6 @@
 import ProcctlCore
 import ProcctlStore
+import ProcctlSupervisor
 
 /// The exit codes of procctl and the ONE place that maps errors to them.
 public enum ExitCode {
@@ -36,6 +37,13 @@ public enum ExitCode {
       switch e {
       case .unreadable, .badCatalogue: return unreadable
       case .system: return failure
+      }
+    case let e as SupervisorError:
+      switch e {
+      case .alreadyRunning: return conflict
+      case .appNotFound: return notFound
+      case .notRunning, .system: return failure
+      case .store(let s): return of(s)
       }
     case let p as Problems:
       return p.errors.first.map { of($0) } ?? usage

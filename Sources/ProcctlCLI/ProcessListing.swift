@@ -39,6 +39,10 @@ public enum ProcessListing {
 
   /// The aligned table. The RUNNING column appears once any row knows its running count.
   public static func table(_ rows: [ProcessRow]) -> String {
+    String(decoding: tableBytes(rows), as: UTF8.self)
+  }
+
+  public static func tableBytes(_ rows: [ProcessRow]) -> [UInt8] {
     let showRunning = rows.contains { $0.running != nil }
     var cols: [Table.Column] = [.init("APP"), .init("NAME"), .init("TYPE"), .init("SIZE")]
     cols.append(.init(showRunning ? "RUNNING" : "INSTANCES", rightAligned: true))
@@ -46,7 +50,8 @@ public enum ProcessListing {
     var t = Table(cols)
     for r in rows {
       let p = r.spec
-      let instances = showRunning ? "\(r.running.map(String.init) ?? "-")/\(p.instances)" : "\(p.instances)"
+      let instances =
+        showRunning ? "\(r.running.map(String.init) ?? "-")/\(p.instances)" : "\(p.instances)"
       var schedule = "-"
       if let s = p.schedule {
         let tz = p.timeZone ?? "UTC"
@@ -54,13 +59,15 @@ public enum ProcessListing {
       }
       t.add([r.app, p.name, p.type.rawValue, p.size, instances, schedule, cost(r)])
     }
-    return t.render()
+    return t.renderBytes()
   }
 
   /// A worker's monthly cost; a cron job's hourly rate while a run is active.
   static func cost(_ r: ProcessRow) -> String {
     guard let size = r.size else { return "?" }
-    if r.spec.type == .cron { return BillingPeriod.hourlyDescription(monthly: size.monthly) + " active" }
+    if r.spec.type == .cron {
+      return BillingPeriod.hourlyDescription(monthly: size.monthly) + " active"
+    }
     return Pricing.monthly(r.spec, size: size).description
   }
 }

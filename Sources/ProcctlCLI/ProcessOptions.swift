@@ -12,7 +12,9 @@ public enum ProcessOptions {
     "cwd", value: "DIR", help: "Working directory.", default: "the directory procctl runs in")
   public static let schedule = OptionSpec(
     "schedule", value: "EXPR",
-    help: "Cron jobs: 5-field cron expression (minute hour day-of-month month day-of-week) or a macro such as @daily.")
+    help:
+      "Cron jobs: 5-field cron expression (minute hour day-of-month month day-of-week) or a macro such as @daily."
+  )
   public static let tz = OptionSpec(
     "tz", value: "ZONE", help: "Cron jobs: IANA time zone of the schedule.", default: "UTC")
   public static let minUptime = OptionSpec(
@@ -93,8 +95,7 @@ public enum ProcessOptions {
   }
 
   /// Runs `body` and collects its CoreError instead of stopping at it.
-  static func collect<T>(_ problems: inout [any Error], _ body: () throws -> T) -> T?
-  {
+  static func collect<T>(_ problems: inout [any Error], _ body: () throws -> T) -> T? {
     do { return try body() } catch {
       problems.append(error)
       return nil

@@ -20,22 +20,14 @@ public enum ProcessRules {
             "instances must be between \(Limits.instances.lowerBound) and \(Limits.instances.upperBound), got \(spec.instances)"
           ))
       }
-      let what = "worker \"\(spec.name)\""
-      if spec.schedule != nil {
-        out.append(.invalid("--schedule is only for cron jobs (--type cron); \(what) has none"))
+      func cronOnly(_ flag: String) -> CoreError {
+        .invalid("\(flag) is only for cron jobs: \"\(spec.name)\" is a worker (use --type cron)")
       }
-      if spec.timeZone != nil {
-        out.append(.invalid("--tz is only for cron jobs (--type cron); \(what) has no schedule"))
-      }
-      if spec.concurrency != nil {
-        out.append(.invalid("--concurrency is only for cron jobs (--type cron), not \(what)"))
-      }
-      if spec.timeoutMs != nil {
-        out.append(.invalid("--timeout is only for cron jobs (--type cron), not \(what)"))
-      }
-      if spec.catchUp != nil {
-        out.append(.invalid("--catch-up is only for cron jobs (--type cron), not \(what)"))
-      }
+      if spec.schedule != nil { out.append(cronOnly("--schedule")) }
+      if spec.timeZone != nil { out.append(cronOnly("--tz")) }
+      if spec.concurrency != nil { out.append(cronOnly("--concurrency")) }
+      if spec.timeoutMs != nil { out.append(cronOnly("--timeout")) }
+      if spec.catchUp != nil { out.append(cronOnly("--catch-up")) }
     case .cron:
       if spec.instances != 1 {
         out.append(

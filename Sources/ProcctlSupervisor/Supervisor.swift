@@ -1,5 +1,686 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import CProcctl
 import ProcctlCore
 import ProcctlStore
 
-/// Placeholder: the run loop of `procctl up` (issue 3).
-public enum SupervisorPlaceholder {}
+/// What `procctl up` was asked to do.
+public struct SupervisorOptions: Sendable {
+  public var paths: StatePaths
+  /// Applications to supervise; empty: all.
+  public var apps: [String]
+  /// The environment instances inherit (the supervisor's own), before the process's `env` and
+  /// the PROCCTL_* variables are laid over it.
+  public var environment: [String: String]
+
+  public init(paths: StatePaths, apps: [String] = [], environment: [String: String]) {
+    self.paths = paths
+    self.apps = apps
+    self.environment = environment
+  }
+}
+
+/// `procctl up`: keeps every worker instance of the state file running.
+///
+/// Desired state (state.json, re-read when inotify sees its atomic rename) is reconciled against
+/// observed state (the instances below). Each instance's life is an `InstanceMachine`; this class
+/// only performs the effects it returns. Everything runs on one thread in one `EventLoop`.
+public final class Supervisor {
+  enum Phase { case running, stopping, killing }
+
+  let options: SupervisorOptions
+  let store: StateStore
+  let statusStore: StatusStore
+  let loop: EventLoop
+  public let events: EventLog
+  /// Where instance output goes (issue 4 replaces it with pipes and a log writer).
+  public var output: any InstanceOutput
+  /// Adds cgroup.procs paths / rlimit to a spawn (issue 4 plugs its cgroup driver in here).
+  public var prepareSpawn: ((InstanceKey, PodSize, inout SpawnRequest) -> Void)?
+  /// Called after an instance's process is reaped (issue 4: cgroup cleanup, OOM detection).
+  public var instanceReaped: ((InstanceKey, Int32) -> Void)?
+
+  private var phase = Phase.running
+  private var groups: [ProcessKey: ProcessGroup] = [:]
+  private var byPid: [Int32: Instance] = [:]
+  private var statusDirty = true
+  private var lock: FileLock?
+  private var guardProcess: SupervisorGuard?
+  private var signalFD: Int32 = -1
+  private var inotifyFD: Int32 = -1
+  private var homeWatch: Int32 = -1
+  private var runWatch: Int32 = -1
+  private var devNull: Int32 = -1
+  private var appliedRevision = 0
+  private var startedAtMs: Int64 = 0
+  private var selfTicks: UInt64 = 0
+  /// "PID.TICKS": names this supervisor run in its instances' PROCCTL_INSTANCE_ID.
+  private var runID = ""
+  private var baseEnvironment: [String] = []
+  private var rng = SystemRandomNumberGenerator()
+
+  public init(options: SupervisorOptions) throws(SupervisorError) {
+    self.options = options
+    self.store = StateStore(paths: options.paths)
+    self.statusStore = StatusStore(paths: options.paths)
+    self.loop = try EventLoop()
+    self.events = EventLog()
+    self.output = FileInstanceOutput(logsDir: options.paths.logsDir)
+  }
+
+  /// The loop, for components that add their own descriptors or timers (log pipes, cron).
+  public var eventLoop: EventLoop { loop }
+
+  // MARK: start and stop
+
+  /// Runs until SIGTERM/SIGINT has stopped every instance. Returns the exit code (0).
+  public func run() throws(SupervisorError) -> Int32 {
+    let paths = options.paths
+    do {
+      try FileIO.makeDirectories(paths.home)
+      try FileIO.makeDirectories(paths.runDir)
+    } catch { throw .store(error) }
+    try acquireLock()
+
+    let pid = getpid()
+    selfTicks = ProcStat.startTicks(pid: pid) ?? 0
+    runID = "\(pid).\(selfTicks)"
+    startedAtMs = cprocctl_realtime_ms()
+    cprocctl_ignore_sigpipe()
+    var sigs: [Int32] = [SIGCHLD, SIGTERM, SIGINT, SIGHUP]
+    signalFD = cprocctl_signalfd(&sigs, Int32(sigs.count))
+    if signalFD < 0 { throw .system(call: "signalfd", errno: cprocctl_errno()) }
+    try loop.watch(signalFD) { [unowned self] _ in self.readSignals() }
+
+    // Watch before the first read, so a change committed meanwhile is not missed.
+    inotifyFD = cprocctl_inotify_init()
+    if inotifyFD < 0 { throw .system(call: "inotify_init1", errno: cprocctl_errno()) }
+    homeWatch = cprocctl_inotify_watch(
+      inotifyFD, paths.home, cprocctl_in_moved_to() | cprocctl_in_close_write())
+    runWatch = cprocctl_inotify_watch(inotifyFD, paths.runDir, cprocctl_in_moved_to())
+    if homeWatch < 0 || runWatch < 0 {
+      throw .system(call: "inotify_add_watch", errno: cprocctl_errno())
+    }
+    try loop.watch(inotifyFD) { [unowned self] _ in self.readInotify() }
+
+    let doc: StateDocument
+    do { doc = try store.read() } catch { throw .store(error) }
+    for name in options.apps where doc.app(named: name) == nil {
+      throw .appNotFound(name: name, known: doc.apps.map(\.name))
+    }
+
+    devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
+    if devNull < 0 { throw .system(call: "open /dev/null", errno: cprocctl_errno()) }
+    baseEnvironment = options.environment.compactMap { k, v in
+      k.hasPrefix("PROCCTL_") ? nil : "\(k)=\(v)"
+    }
+
+    killLeftovers()
+    // Orphans of our instances (double-forked daemons) are reparented to us, so a stop can end
+    // them too.
+    if cprocctl_set_subreaper() != 0 {
+      throw .system(call: "prctl(PR_SET_CHILD_SUBREAPER)", errno: cprocctl_errno())
+    }
+    guardProcess = try SupervisorGuard(marker: "PROCCTL_INSTANCE_ID=\(runID)/")
+    loop.onEachIteration { [unowned self] in self.flushStatus() }
+    events.emit(.supervisorStarted(pid: pid, home: paths.home, apps: options.apps))
+    clearRequests()
+    reconcile(doc)
+    flushStatus()
+    try loop.run()
+
+    statusStore.remove()
+    guardProcess?.close()
+    events.emit(.supervisorStopped)
+    return 0
+  }
+
+  private func acquireLock() throws(SupervisorError) {
+    let path = options.paths.supervisorLockFile
+    var held: FileLock?
+    // A supervisor that was just killed may still be releasing its files (its pid is gone or a
+    // zombie): give it a moment instead of refusing. A live holder is refused at once.
+    let deadline = EventLoop.nowNs + 1_000_000_000
+    while true {
+      do { held = try FileLock.tryLock(path: path) } catch { throw .store(error) }
+      if held != nil { break }
+      var holder: Int32?
+      if let bytes = try? FileIO.readFile(path) {
+        holder = Int32(String(decoding: bytes, as: UTF8.self).filter { $0.isNumber })
+      }
+      let exiting = holder.map { isGoneOrExiting($0) } ?? false
+      if !exiting || EventLoop.nowNs > deadline {
+        throw .alreadyRunning(pid: holder, home: options.paths.home)
+      }
+      usleep(5000)
+    }
+    guard let held else { throw .alreadyRunning(pid: nil, home: options.paths.home) }
+    lock = held
+    // The holder's pid, for the second `up` to name.
+    let text = Array("\(getpid())\n".utf8)
+    _ = ftruncate(held.fd, 0)
+    _ = text.withUnsafeBytes { pwrite(held.fd, $0.baseAddress, $0.count, 0) }
+  }
+
+  /// Ends whatever a previous supervisor of this directory left running (it was killed, so its
+  /// status file is still there): its recorded process groups, if the pids still belong to the
+  /// same processes (start time checked), and every process carrying its run marker.
+  private func killLeftovers() {
+    guard let old = statusStore.read() else { return }
+    var killed = Set<Int32>()
+    var waitFor: [(Int32, UInt64)] = []
+    for inst in old.instances {
+      guard let pid = inst.pid, let ticks = inst.procStartTicks else { continue }
+      if ProcStat.startTicks(pid: pid) == ticks && !isGoneOrExiting(pid) {
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+        killed.insert(pid)
+        waitFor.append((pid, ticks))
+      }
+    }
+    let marker = "PROCCTL_INSTANCE_ID=\(old.pid).\(old.procStartTicks)/"
+    var marked = 0
+    let deadline = EventLoop.nowNs + 2_000_000_000
+    while true {
+      let n = Int(marker.withCString { cprocctl_signal_marked($0, SIGKILL) })
+      marked = max(marked, n)
+      waitFor.removeAll { ProcStat.startTicks(pid: $0.0) != $0.1 || isGoneOrExiting($0.0) }
+      if (n == 0 && waitFor.isEmpty) || EventLoop.nowNs > deadline { break }
+      usleep(2000)
+    }
+    // Marked processes include the recorded leaders when they were still alive.
+    let count = max(killed.count, marked)
+    if count > 0 { events.emit(.leftoversKilled(count: count)) }
+    statusStore.remove()
+  }
+
+  /// True when `pid` is gone, a zombie, or exiting: a killed process keeps its pid (state R,
+  /// no memory left) for a moment while the kernel closes its files, which releases its locks.
+  private func isGoneOrExiting(_ pid: Int32) -> Bool {
+    guard let bytes = try? FileIO.readFile("/proc/\(pid)/stat"),
+      let close = bytes.lastIndex(of: UInt8(ascii: ")")), close + 2 < bytes.count
+    else { return true }
+    let state = bytes[close + 2]
+    if state == UInt8(ascii: "Z") || state == UInt8(ascii: "X") { return true }
+    // Field 23 is vsize: 0 once the address space was released in exit (kernel threads aside).
+    let fields = bytes[(close + 2)...].split(separator: UInt8(ascii: " "))
+    return fields.count > 20 && fields[20].elementsEqual("0".utf8)
+  }
+
+
+  private func beginShutdown(signal: Int32) {
+    let all = allInstances()
+    events.emit(.shuttingDown(signal: signal, instances: all.count))
+    phase = .stopping
+    for inst in all { apply(inst, .stop) }
+    checkShutdownDone()
+  }
+
+  private func escalate(signal: Int32) {
+    events.emit(.escalating(signal: signal))
+    phase = .killing
+    for inst in allInstances() { apply(inst, .kill) }
+    sweepOrphans()
+    checkShutdownDone()
+  }
+
+  /// Once every instance is gone, ends what they left behind and waits for it; then stops.
+  private func checkShutdownDone() {
+    guard phase != .running, groups.isEmpty else { return }
+    let rest = children().filter { $0 != guardProcess?.pid }
+    if rest.isEmpty {
+      loop.stop()
+      return
+    }
+    for pid in rest {
+      kill(-pid, SIGKILL)
+      kill(pid, SIGKILL)
+    }
+  }
+
+  private func allInstances() -> [Instance] {
+    groups.values.flatMap { $0.instances.values }.sorted { a, b in
+      (a.key.app, a.key.process, a.key.index) < (b.key.app, b.key.process, b.key.index)
+    }
+  }
+
+  // MARK: events from the kernel
+
+  private func readSignals() {
+    while true {
+      let sig = cprocctl_signalfd_read(signalFD)
+      if sig <= 0 { return }
+      switch sig {
+      case SIGCHLD: reapAll()
+      case SIGTERM, SIGINT:
+        if phase == .running { beginShutdown(signal: sig) } else { escalate(signal: sig) }
+      case SIGHUP: reconcileFromDisk()
+      default: break
+      }
+    }
+  }
+
+  /// Reaps every exited child (SIGCHLD coalesces: one signal may stand for many exits).
+  private func reapAll() {
+    var status: Int32 = 0
+    var any = false
+    while true {
+      let pid = cprocctl_reap(&status)
+      if pid <= 0 { break }
+      any = true
+      if let inst = byPid.removeValue(forKey: pid) {
+        processExited(inst, status: status)
+      } else if pid == guardProcess?.pid {
+        events.emit(.note("guard process \(pid) exited; starting a new one"))
+        restartGuard()
+      }
+    }
+    if any {
+      sweepOrphans()
+      checkShutdownDone()
+    }
+  }
+
+  private func processExited(_ inst: Instance, status: Int32) {
+    let pid = inst.pid
+    let ranMs = Int((EventLoop.nowNs &- inst.startedMonoNs) / 1_000_000)
+    // Whatever the leader left in its group goes with it: never two copies of an instance.
+    kill(-pid, SIGKILL)
+    guardProcess?.remove(pid)
+    output.exited(inst.key)
+    instanceReaped?(inst.key, status)
+    inst.pid = 0
+    inst.procStartTicks = nil
+    let exit = ExitStatus(waitStatus: status)
+    inst.lastExit = exit
+    inst.lastExitAtMs = cprocctl_realtime_ms()
+    events.emit(.exited(inst.key, pid: pid, status: exit, ranForMs: ranMs))
+    apply(inst, .exited(ranForMs: ranMs))
+  }
+
+  private func readInotify() {
+    var buf = [UInt8](repeating: 0, count: 4096)
+    var stateChanged = false
+    var requests: [String] = []
+    while true {
+      let n = buf.withUnsafeMutableBytes { read(inotifyFD, $0.baseAddress, $0.count) }
+      if n <= 0 { break }
+      var off = 0
+      // struct inotify_event { int wd; uint32 mask; uint32 cookie; uint32 len; char name[] }
+      while off + 16 <= n {
+        let wd = buf.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: off, as: Int32.self) }
+        let len = Int(buf.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: off + 12, as: UInt32.self) })
+        let nameBytes = buf[(off + 16)..<min(n, off + 16 + len)].prefix { $0 != 0 }
+        let name = String(decoding: nameBytes, as: UTF8.self)
+        if wd == homeWatch && (name == "state.json" || name == "sizes.json") { stateChanged = true }
+        if wd == runWatch && name.hasSuffix(".request") { requests.append(name) }
+        off += 16 + len
+      }
+    }
+    if stateChanged { reconcileFromDisk() }
+    for r in requests { handleRequest(r) }
+  }
+
+  // MARK: desired state
+
+  private func reconcileFromDisk() {
+    guard phase == .running else { return }
+    do {
+      reconcile(try store.read())
+    } catch {
+      events.emit(.stateUnreadable(reason: error.description))
+    }
+  }
+
+  /// Makes the instances match `doc`: start what is missing, stop what is no longer wanted,
+  /// roll what changed. Instances that are untouched keep running with their pids.
+  private func reconcile(_ doc: StateDocument) {
+    appliedRevision = doc.revision
+    let catalogue: SizeCatalogue
+    do { catalogue = try store.catalogue() } catch {
+      events.emit(.stateUnreadable(reason: error.description))
+      catalogue = .builtIn
+    }
+    let fallback = catalogue.size(named: SizeCatalogue.defaultSizeName) ?? catalogue.sizes[0]
+    var wanted = Set<ProcessKey>()
+    for app in doc.apps where options.apps.isEmpty || options.apps.contains(app.name) {
+      for spec in app.processes where spec.type == .worker {
+        let key = ProcessKey(app: app.name, process: spec.name)
+        wanted.insert(key)
+        let size = catalogue.size(named: spec.size) ?? fallback
+        let group: ProcessGroup
+        if let g = groups[key] {
+          group = g
+          if let old = g.desired {
+            if old.instances != spec.instances {
+              events.emit(.scaled(key, from: old.instances, to: spec.instances))
+            }
+            if spec.needsRestart(comparedTo: old) { events.emit(.rollingRestart(key)) }
+          } else {
+            events.emit(.created(key, instances: spec.instances))
+          }
+          g.desired = spec
+          g.size = size
+        } else {
+          group = ProcessGroup(key: key, desired: spec, size: size)
+          groups[key] = group
+          events.emit(.created(key, instances: spec.instances))
+        }
+        for index in 1...max(1, spec.instances) where index <= spec.instances {
+          if let inst = group.instances[index] {
+            inst.machine.minUptimeMs = spec.minUptimeMs
+            inst.machine.stopTimeoutMs = spec.stopTimeoutMs
+            if !inst.machine.hasProcess {
+              inst.spec = spec
+              inst.size = size
+            }
+            if case .stopping(then: .remove) = inst.machine.state { apply(inst, .start) }
+          } else {
+            let key = InstanceKey(app: app.name, process: spec.name, index: index)
+            let inst = Instance(key: key, spec: spec, size: size)
+            group.instances[index] = inst
+            apply(inst, .start)
+          }
+        }
+        for inst in group.instances.values.sorted(by: { $0.key.index > $1.key.index })
+        where inst.key.index > spec.instances {
+          apply(inst, .stop)
+        }
+        rollingStep(key)
+      }
+    }
+    for (key, group) in groups where !wanted.contains(key) && group.desired != nil {
+      group.desired = nil
+      events.emit(.deleted(key))
+      for inst in group.instances.values.sorted(by: { $0.key.index < $1.key.index }) {
+        apply(inst, .stop)
+      }
+    }
+    statusDirty = true
+  }
+
+  /// Rolling restart: while an instance runs with an outdated spec, restart the lowest-numbered
+  /// one, but only when no other instance of the process is mid-restart (one at a time).
+  private func rollingStep(_ key: ProcessKey) {
+    guard phase == .running, let group = groups[key], let desired = group.desired else { return }
+    var next: Instance?
+    for inst in group.instances.values {
+      if case .stopping(then: .restart) = inst.machine.state { return }
+      guard inst.key.index <= desired.instances, inst.spec.needsRestart(comparedTo: desired)
+      else { continue }
+      switch inst.machine.state {
+      case .starting, .running:
+        if next == nil || inst.key.index < next!.key.index { next = inst }
+      case .backoff, .stopping, .exited: break
+      }
+    }
+    if let next {
+      events.emit(.restarting(next.key, reason: "rolling restart"))
+      apply(next, .restart)
+    }
+  }
+
+  // MARK: the state machine's effects
+
+  /// Feeds `event` to the instance's machine and performs the effects, including the events
+  /// they cause (a spawn's outcome).
+  private func apply(_ inst: Instance, _ event: InstanceEvent) {
+    var pending = [event]
+    while !pending.isEmpty {
+      let ev = pending.removeFirst()
+      let effects = inst.machine.handle(ev) { Double.random(in: 0..<1, using: &rng) }
+      for effect in effects {
+        if let follow = perform(effect, inst) { pending.append(follow) }
+      }
+    }
+    statusDirty = true
+    if phase == .running { rollingStep(inst.key.processKey) }
+  }
+
+  private func perform(_ effect: InstanceEffect, _ inst: Instance) -> InstanceEvent? {
+    switch effect {
+    case .spawn:
+      return spawn(inst)
+    case .armTimer(let kind, let ms):
+      switch kind {
+      case .uptime:
+        arm(inst, ms: ms, .uptimeReached)
+      case .backoff:
+        arm(inst, ms: ms, .backoffElapsed)
+        inst.nextStartAtMs = cprocctl_realtime_ms() + Int64(ms)
+        events.emit(.restartingAfter(inst.key, delayMs: ms, attempt: inst.machine.backoff.attempts))
+      }
+      return nil
+    case .armStopTimer(let ms):
+      arm(inst, ms: ms, .stopTimeout)
+      return nil
+    case .cancelTimer:
+      if let t = inst.timer { loop.cancelTimer(t) }
+      inst.timer = nil
+      return nil
+    case .signal(let sig):
+      guard inst.pid > 0 else { return nil }
+      switch sig {
+      case .term:
+        events.emit(.stopping(inst.key, pid: inst.pid))
+        kill(-inst.pid, SIGTERM)
+      case .kill:
+        let why =
+          phase == .killing
+          ? "killed at once" : "did not stop within \(EventLog.msText(inst.machine.stopTimeoutMs))"
+        events.emit(.killing(inst.key, pid: inst.pid, reason: why))
+        kill(-inst.pid, SIGKILL)
+      }
+      return nil
+    case .remove:
+      if let t = inst.timer { loop.cancelTimer(t) }
+      inst.timer = nil
+      let pkey = inst.key.processKey
+      if let group = groups[pkey] {
+        if group.instances[inst.key.index] === inst { group.instances[inst.key.index] = nil }
+        if group.instances.isEmpty && (group.desired == nil || phase != .running) {
+          groups[pkey] = nil
+        }
+      }
+      events.emit(.stopped(inst.key))
+      return nil
+    }
+  }
+
+  private func arm(_ inst: Instance, ms: Int, _ event: InstanceEvent) {
+    if let t = inst.timer { loop.cancelTimer(t) }
+    inst.timer = loop.schedule(afterMs: ms) { [unowned self, unowned inst] in
+      inst.timer = nil
+      self.apply(inst, event)
+    }
+  }
+
+  /// Starts the instance's process with the process's current desired spec.
+  private func spawn(_ inst: Instance) -> InstanceEvent {
+    if let group = groups[inst.key.processKey], let desired = group.desired {
+      inst.spec = desired
+      inst.size = group.size
+    }
+    inst.spawns += 1
+    inst.nextStartAtMs = nil
+    let spec = inst.spec
+    let fds: (stdout: Int32, stderr: Int32)
+    do { fds = try output.open(for: inst.key) } catch { return spawnFailed(inst, error) }
+    let seq = inst.spawns
+    let id = "\(runID)/\(inst.key.app)/\(inst.key.process)/\(inst.key.index)/\(seq)"
+    var env = baseEnvironment
+    env.reserveCapacity(env.count + spec.env.count + 7)
+    for (k, v) in spec.env { env.append("\(k)=\(v)") }
+    env.append("PROCCTL_APP=\(inst.key.app)")
+    env.append("PROCCTL_PROCESS=\(inst.key.process)")
+    env.append("PROCCTL_INSTANCE=\(inst.key.index)")
+    env.append("PROCCTL_POD_SIZE=\(inst.size.name)")
+    env.append("PROCCTL_CPU=\(inst.size.cpuDescription)")
+    env.append("PROCCTL_MEMORY_MB=\(inst.size.memoryMB)")
+    env.append("PROCCTL_INSTANCE_ID=\(id)")
+    var req = SpawnRequest(
+      command: spec.command, environment: env, cwd: spec.cwd.isEmpty ? nil : spec.cwd,
+      stdin: devNull, stdout: fds.stdout, stderr: fds.stderr)
+    prepareSpawn?(inst.key, inst.size, &req)
+    let result = Spawner.spawn(req)
+    switch result {
+    case .success(let pid):
+      output.spawnFinished(for: inst.key, stdout: fds.stdout, stderr: fds.stderr, pid: pid)
+      inst.pid = pid
+      inst.runID = id
+      inst.startedMonoNs = EventLoop.nowNs
+      inst.startedAtMs = cprocctl_realtime_ms()
+      inst.procStartTicks = nil
+      inst.error = nil
+      byPid[pid] = inst
+      guardProcess?.add(pid)
+      events.emit(.started(inst.key, pid: pid, restarts: inst.restarts))
+      return .spawned
+    case .failure(let failure):
+      output.spawnFinished(for: inst.key, stdout: fds.stdout, stderr: fds.stderr, pid: nil)
+      return spawnFailed(inst, failure)
+    }
+  }
+
+  private func spawnFailed(_ inst: Instance, _ failure: SpawnFailure) -> InstanceEvent {
+    inst.error = failure.description
+    inst.lastExit = .spawnFailed(failure.description)
+    inst.lastExitAtMs = cprocctl_realtime_ms()
+    events.emit(.startFailed(inst.key, reason: failure.description))
+    return .spawnFailed
+  }
+
+  // MARK: what escaped
+
+  /// Our direct children. As a subreaper these include orphans of instance processes.
+  private func children() -> [Int32] {
+    let pid = getpid()
+    guard let bytes = try? FileIO.readFile("/proc/\(pid)/task/\(pid)/children") else { return [] }
+    return bytes.split(separator: UInt8(ascii: " ")).compactMap {
+      Int32(String(decoding: $0, as: UTF8.self).filter { $0.isNumber })
+    }
+  }
+
+  /// Ends orphans adopted from instances that are no longer running as the incarnation that
+  /// started them (a daemon double-forked by an instance that has since stopped or restarted).
+  private func sweepOrphans() {
+    let kids = children()
+    if kids.count <= byPid.count + 1 { return }
+    var live = Set<String>()
+    for inst in byPid.values {
+      switch inst.machine.state {
+      case .starting, .running: live.insert(inst.runID)
+      case .backoff, .stopping, .exited: break
+      }
+    }
+    var env = [CChar](repeating: 0, count: 65536)
+    for pid in kids where byPid[pid] == nil && pid != guardProcess?.pid {
+      let n = env.withUnsafeMutableBufferPointer {
+        cprocctl_read_environ(pid, $0.baseAddress, $0.count)
+      }
+      guard n > 0 else { continue }
+      let id = environValue(env, count: n, name: "PROCCTL_INSTANCE_ID=")
+      guard let id else {
+        if phase != .running { killTree(pid) }
+        continue
+      }
+      if live.contains(id) && phase == .running { continue }
+      // id: RUN/APP/PROCESS/INDEX/SEQ
+      let parts = id.split(separator: "/").map(String.init)
+      let owner = parts.count >= 4 ? "\(parts[1])/\(parts[2]).\(parts[3])" : id
+      events.emit(.orphanKilled(pid: pid, owner: owner))
+      killTree(pid)
+    }
+  }
+
+  private func killTree(_ pid: Int32) {
+    if getpgid(pid) == pid { kill(-pid, SIGKILL) }
+    kill(pid, SIGKILL)
+  }
+
+  private func environValue(_ env: [CChar], count: Int, name: String) -> String? {
+    let needle = Array(name.utf8)
+    var i = 0
+    while i < count {
+      var j = i
+      while j < count && env[j] != 0 { j += 1 }
+      if j - i >= needle.count {
+        var match = true
+        for k in 0..<needle.count where UInt8(bitPattern: env[i + k]) != needle[k] {
+          match = false
+          break
+        }
+        if match {
+          let bytes = env[(i + needle.count)..<j].map { UInt8(bitPattern: $0) }
+          return String(decoding: bytes, as: UTF8.self)
+        }
+      }
+      i = j + 1
+    }
+    return nil
+  }
+
+  private func restartGuard() {
+    guard phase == .running else {
+      guardProcess = nil
+      return
+    }
+    do {
+      let g = try SupervisorGuard(marker: "PROCCTL_INSTANCE_ID=\(runID)/")
+      for pid in byPid.keys { g.add(pid) }
+      guardProcess = g
+    } catch {
+      events.emit(.note("could not restart the guard process: \(error)"))
+      guardProcess = nil
+    }
+  }
+
+  // MARK: requests from `procctl restart --instance`
+
+  private func clearRequests() {
+    // Requests left by a previous run are stale: the instances they named are gone.
+    for name in RestartRequest.pending(in: options.paths) {
+      unlink(options.paths.runDir + "/" + name)
+    }
+  }
+
+  private func handleRequest(_ name: String) {
+    let path = options.paths.runDir + "/" + name
+    guard let req = RestartRequest.read(path: path) else { return }
+    unlink(path)
+    guard phase == .running else { return }
+    let key = InstanceKey(app: req.app, process: req.process, index: req.instance)
+    guard let inst = groups[key.processKey]?.instances[key.index] else {
+      events.emit(.note("restart request for \(key) ignored: no such instance"))
+      return
+    }
+    events.emit(.restarting(key, reason: "requested"))
+    apply(inst, .restart)
+  }
+
+  // MARK: status
+
+  private func flushStatus() {
+    guard statusDirty else { return }
+    statusDirty = false
+    var list: [InstanceStatus] = []
+    for inst in allInstances() {
+      if inst.pid > 0 && inst.procStartTicks == nil {
+        inst.procStartTicks = ProcStat.startTicks(pid: inst.pid)
+      }
+      list.append(inst.status())
+    }
+    let status = SupervisorStatus(
+      pid: getpid(), procStartTicks: selfTicks, startedAt: Timestamp(epochMs: startedAtMs),
+      updatedAt: Timestamp(epochMs: cprocctl_realtime_ms()), revision: appliedRevision,
+      apps: options.apps.isEmpty ? nil : options.apps, instances: list)
+    do { try statusStore.write(status) } catch {
+      events.emit(.note("could not write status: \(error.description)"))
+    }
+  }
+}
+
+extension EventLog {
+  static func msText(_ ms: Int) -> String { SupervisorEvent.duration(ms) }
+}

@@ -1,4 +1,5 @@
 import ProcctlCore
+import ProcctlStore
 
 /// `procctl list`: one row per process.
 public struct ListCommand: Command {
@@ -34,13 +35,26 @@ public struct ListCommand: Command {
     let catalogue = try context.store.catalogue()
     let filter = app ?? context.appFromEnvironment
     if let filter { _ = try Lookup.app(filter, in: doc, context: context) }
-    let rows = ProcessListing.rows(doc, catalogue: catalogue, app: filter)
+    var rows = ProcessListing.rows(doc, catalogue: catalogue, app: filter)
+    // RUNNING/desired from the running supervisor's status; without one the INSTANCES column
+    // stays and a note says no supervisor runs.
+    if let status = StatusStore(paths: context.paths).readLive() {
+      for i in rows.indices where rows[i].spec.type == .worker {
+        rows[i].running =
+          status.instances.filter {
+            $0.app == rows[i].app && $0.process == rows[i].spec.name && $0.pid != nil
+              && $0.instance <= rows[i].spec.instances
+          }.count
+      }
+    } else if !json && rows.contains(where: { $0.spec.type == .worker }) {
+      context.note("no supervisor is running for \(context.paths.home) (start one with 'procctl up')")
+    }
     if json {
       try JSONOutput.write(ProcessListView(processes: rows.map(\.view)), to: context)
     } else if rows.isEmpty {
       context.note("no processes yet; add one with 'procctl create'")
     } else {
-      context.out.write(ProcessListing.table(rows))
+      context.out.write(bytes: ProcessListing.tableBytes(rows))
     }
     return ExitCode.success
   }

@@ -1,0 +1,218 @@
+import ProcctlCore
+import ProcctlStore
+
+/// `procctl ps`: one row per worker instance, from the running supervisor's status file.
+public struct PsCommand: Command {
+  public static let name = "ps"
+  public static let abstract = "Show every worker instance: state, pid, uptime, restarts, last exit."
+  public static let discussion = """
+    One row per instance ('worker.3'): STATE is starting (younger than its min-uptime),
+    running, backoff (exited too soon; NEXT START says when it starts again), stopping or
+    exited. LAST EXIT is the last exit code or signal. When no supervisor is running, the
+    desired instances are shown as 'not running' and a note says so (exit 0). JSON fields:
+    supervisor {running, pid, startedAt}, instances [{app, process, instance, name, state, pid,
+    startedAt, uptimeMs, restarts, lastExit {code|signal|spawnError}, lastExitAt, nextStartAt,
+    backoffAttempts, error, size, cpu, memoryMB, desired}]. Exit codes: 0, 2 invalid name,
+    4 application or process not found, 6 state file unreadable.
+    """
+  public static let arguments = [ArgumentSpec("[NAME]", "Only this process.")]
+  public static let options = [
+    OptionSpec(
+      "app", short: "a", value: "APP", help: "Only this application.",
+      default: "$PROCCTL_APP, else all applications"),
+    CommonOptions.json,
+  ]
+  public static let examples = ["procctl ps", "procctl ps --app shop worker --json"]
+
+  public var app: String?
+  public var process: String?
+  public var json: Bool
+
+  public init(_ args: ParsedArguments) throws {
+    if args.positionals.count > 1 {
+      throw CLIError.usage("unexpected argument '\(args.positionals[1])' for 'procctl ps'")
+    }
+    process = args.positionals.first
+    app = args.value("app")
+    json = args.flag("json")
+  }
+
+  public func validate() throws {
+    try Lookup.checkAppName(app)
+    if let process { try Name.validate(process, kind: "process name") }
+  }
+
+  public func run(_ context: Context) throws -> Int32 {
+    let doc = try context.store.read()
+    let catalogue = try context.store.catalogue()
+    var appFilter = app ?? context.appFromEnvironment
+    if process != nil || appFilter != nil {
+      // A process name needs its application: --app, PROCCTL_APP, else the only one.
+      appFilter = doc.apps[try Lookup.app(appFilter, in: doc, context: context)].name
+    }
+    if let process, let a = appFilter, let application = doc.app(named: a) {
+      _ = try Lookup.process(process, in: application)
+    }
+    let status = StatusStore(paths: context.paths).readLive()
+    let now = context.now()
+    let rows = PsCommand.rows(
+      doc: doc, catalogue: catalogue, status: status, app: appFilter, process: process, now: now)
+    if json {
+      let sup = SupervisorView(
+        running: status != nil, pid: status?.pid, startedAt: status?.startedAt.description)
+      try JSONOutput.write(PsView(supervisor: sup, instances: rows), to: context)
+    } else {
+      if status == nil {
+        context.note(
+          "no supervisor is running for \(context.paths.home): showing the desired instances (start them with 'procctl up')"
+        )
+      }
+      if rows.isEmpty {
+        context.note("no worker instances")
+      } else {
+        context.out.write(PsCommand.table(rows, now: now))
+      }
+    }
+    return ExitCode.success
+  }
+
+  /// Desired instances joined with what the supervisor reports; instances still stopping after
+  /// a scale-down or delete are listed too.
+  static func rows(
+    doc: StateDocument, catalogue: SizeCatalogue, status: SupervisorStatus?, app: String?,
+    process: String?, now: Timestamp
+  ) -> [InstanceView] {
+    var observed: [String: InstanceStatus] = [:]
+    for s in status?.instances ?? [] { observed["\(s.app)/\(s.process)/\(s.instance)"] = s }
+    var out: [InstanceView] = []
+    var seen = Set<String>()
+    for a in doc.apps where app == nil || a.name == app {
+      for p in a.processes where p.type == .worker && (process == nil || p.name == process) {
+        let size = catalogue.size(named: p.size)
+        for i in 1...max(1, p.instances) where i <= p.instances {
+          let key = "\(a.name)/\(p.name)/\(i)"
+          seen.insert(key)
+          if let s = observed[key] {
+            out.append(InstanceView(s, desired: true, now: now))
+          } else {
+            out.append(
+              InstanceView(
+                app: a.name, process: p.name, instance: i,
+                state: status == nil ? "not running" : "pending", size: p.size,
+                cpu: size.map { Double($0.milliCPU) / 1000 }, memoryMB: size?.memoryMB))
+          }
+        }
+      }
+    }
+    for s in status?.instances ?? []
+    where !seen.contains("\(s.app)/\(s.process)/\(s.instance)")
+      && (app == nil || s.app == app) && (process == nil || s.process == process)
+    {
+      out.append(InstanceView(s, desired: false, now: now))
+    }
+    return out
+  }
+
+  static func table(_ rows: [InstanceView], now: Timestamp) -> String {
+    var t = Table([
+      .init("APP"), .init("NAME"), .init("STATE"), .init("PID", rightAligned: true),
+      .init("UPTIME", rightAligned: true), .init("RESTARTS", rightAligned: true),
+      .init("LAST EXIT"), .init("NEXT START"), .init("SIZE"),
+    ])
+    for r in rows {
+      var next = "-"
+      if let n = r.nextStartAt.flatMap(Timestamp.parse) {
+        next = "in " + PsCommand.duration(max(0, Int(n.epochMs - now.epochMs)))
+        if let attempts = r.backoffAttempts, attempts > 0 { next += " (attempt \(attempts + 1))" }
+      }
+      t.add([
+        r.app, r.name, r.state, r.pid.map(String.init) ?? "-",
+        r.uptimeMs.map { PsCommand.duration($0) } ?? "-", r.restarts.map(String.init) ?? "-",
+        r.lastExit?.short ?? "-", next, r.size,
+      ])
+    }
+    return t.render()
+  }
+
+  /// "850ms", "12s", "3m04s", "2h05m", "3d04h".
+  static func duration(_ ms: Int) -> String {
+    if ms < 1000 { return "\(ms)ms" }
+    let s = ms / 1000
+    func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    if s < 60 { return "\(s)s" }
+    if s < 3600 { return "\(s / 60)m\(two(s % 60))s" }
+    if s < 86400 { return "\(s / 3600)h\(two(s % 3600 / 60))m" }
+    return "\(s / 86400)d\(two(s % 86400 / 3600))h"
+  }
+}
+
+/// `ps --json`: the supervisor and its instances.
+struct PsView: Encodable {
+  var supervisor: SupervisorView
+  var instances: [InstanceView]
+}
+
+struct SupervisorView: Encodable {
+  var running: Bool
+  var pid: Int32?
+  var startedAt: String?
+}
+
+/// One instance row of `ps` (human and JSON).
+struct InstanceView: Encodable {
+  var app: String
+  var process: String
+  var instance: Int
+  var name: String
+  var state: String
+  var pid: Int32?
+  var startedAt: String?
+  var uptimeMs: Int?
+  var restarts: Int?
+  var lastExit: ExitStatus?
+  var lastExitAt: String?
+  var nextStartAt: String?
+  var backoffAttempts: Int?
+  var error: String?
+  var size: String
+  var cpu: Double?
+  var memoryMB: Int?
+  /// False for an instance that is still stopping after a scale-down or delete.
+  var desired: Bool
+
+  init(
+    app: String, process: String, instance: Int, state: String, size: String, cpu: Double?,
+    memoryMB: Int?
+  ) {
+    self.app = app
+    self.process = process
+    self.instance = instance
+    self.name = "\(process).\(instance)"
+    self.state = state
+    self.size = size
+    self.cpu = cpu
+    self.memoryMB = memoryMB
+    self.desired = true
+  }
+
+  init(_ s: InstanceStatus, desired: Bool, now: Timestamp) {
+    app = s.app
+    process = s.process
+    instance = s.instance
+    name = s.name
+    state = s.state
+    pid = s.pid
+    startedAt = s.startedAt?.description
+    if s.pid != nil, let st = s.startedAt { uptimeMs = max(0, Int(now.epochMs - st.epochMs)) }
+    restarts = s.restarts
+    lastExit = s.lastExit
+    lastExitAt = s.lastExitAt?.description
+    nextStartAt = s.nextStartAt?.description
+    backoffAttempts = s.backoffAttempts
+    error = s.error
+    size = s.size
+    cpu = Double(s.milliCPU) / 1000
+    memoryMB = s.memoryMB
+    self.desired = desired
+  }
+}

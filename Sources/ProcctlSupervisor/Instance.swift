@@ -1,0 +1,60 @@
+import ProcctlCore
+
+/// One worker instance as the supervisor tracks it: its state machine plus the facts about its
+/// current (or last) process.
+final class Instance {
+  let key: InstanceKey
+  var machine: InstanceMachine
+  /// The spec its current process was started with (compared with the desired one to decide a
+  /// rolling restart), or the one it starts with next.
+  var spec: ProcessSpec
+  var size: PodSize
+  var pid: Int32 = 0
+  var procStartTicks: UInt64?
+  var startedMonoNs: UInt64 = 0
+  var startedAtMs: Int64 = 0
+  /// Spawn attempts so far; restarts are the ones after the first.
+  var spawns = 0
+  var lastExit: ExitStatus?
+  var lastExitAtMs: Int64?
+  var nextStartAtMs: Int64?
+  var error: String?
+  var timer: EventLoop.TimerToken?
+  /// The PROCCTL_INSTANCE_ID value of its current process (identifies what it forked).
+  var runID = ""
+
+  init(key: InstanceKey, spec: ProcessSpec, size: PodSize) {
+    self.key = key
+    self.spec = spec
+    self.size = size
+    self.machine = InstanceMachine(minUptimeMs: spec.minUptimeMs, stopTimeoutMs: spec.stopTimeoutMs)
+  }
+
+  var restarts: Int { max(0, spawns - 1) }
+
+  func status() -> InstanceStatus {
+    InstanceStatus(
+      app: key.app, process: key.process, instance: key.index, state: machine.state.name,
+      pid: pid > 0 ? pid : nil, procStartTicks: pid > 0 ? procStartTicks : nil,
+      startedAt: pid > 0 ? Timestamp(epochMs: startedAtMs) : nil, restarts: restarts,
+      lastExit: lastExit, lastExitAt: lastExitAtMs.map { Timestamp(epochMs: $0) },
+      nextStartAt: machine.state == .backoff ? nextStartAtMs.map { Timestamp(epochMs: $0) } : nil,
+      backoffAttempts: machine.backoff.attempts, error: error, size: size.name,
+      milliCPU: size.milliCPU, memoryMB: size.memoryMB)
+  }
+}
+
+/// One process of one application: its desired spec and its instances.
+final class ProcessGroup {
+  let key: ProcessKey
+  /// nil once the process was deleted (its instances are stopping).
+  var desired: ProcessSpec?
+  var size: PodSize
+  var instances: [Int: Instance] = [:]
+
+  init(key: ProcessKey, desired: ProcessSpec, size: PodSize) {
+    self.key = key
+    self.desired = desired
+    self.size = size
+  }
+}

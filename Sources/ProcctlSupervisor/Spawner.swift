@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import CProcctl
+
+/// One process to start: `/bin/sh -c command` with everything the child needs decided up front
+/// (the child between clone and exec runs only async-signal-safe C).
+public struct SpawnRequest: Sendable {
+  public var command: String
+  /// "KEY=VALUE" entries, complete (the child gets exactly these).
+  public var environment: [String]
+  public var cwd: String?
+  public var stdin: Int32
+  public var stdout: Int32
+  public var stderr: Int32
+  /// cgroup.procs files the child writes its own pid into before exec, so it is inside its
+  /// cgroups before it runs a single instruction of the command (issue 4 fills these in).
+  public var cgroupProcs: [String]
+  /// RLIMIT_AS in bytes, where cgroups cannot be used.
+  public var rlimitAS: Int?
+  /// Signal the child gets when the supervisor's main thread dies (SIGKILL).
+  public var parentDeathSignal: Int32
+
+  public init(
+    command: String, environment: [String], cwd: String?, stdin: Int32, stdout: Int32,
+    stderr: Int32, cgroupProcs: [String] = [], rlimitAS: Int? = nil,
+    parentDeathSignal: Int32 = SIGKILL
+  ) {
+    self.command = command
+    self.environment = environment
+    self.cwd = cwd
+    self.stdin = stdin
+    self.stdout = stdout
+    self.stderr = stderr
+    self.cgroupProcs = cgroupProcs
+    self.rlimitAS = rlimitAS
+    self.parentDeathSignal = parentDeathSignal
+  }
+}
+
+/// Why a spawn failed: the step and its errno ("chdir /srv/app: No such file or directory").
+public struct SpawnFailure: Error, Sendable, CustomStringConvertible {
+  public var step: String
+  public var errno: Int32
+  public var detail: String
+
+  public var description: String {
+    let what = detail.isEmpty ? step : "\(step) \(detail)"
+    return "\(what): \(String(cString: strerror(errno)))"
+  }
+}
+
+/// Starts instance processes (clone+exec in C, see `cprocctl_spawn`).
+public enum Spawner {
+  public static let shell = "/bin/sh"
+
+  /// Starts the process; returns its pid (which is also its process group and session id).
+  public static func spawn(_ r: SpawnRequest) -> Result<Int32, SpawnFailure> {
+    let argv = CStringArray([shell, "-c", r.command])
+    let envp = CStringArray(r.environment)
+    let cgroups = CStringArray(r.cgroupProcs)
+    var pid: Int32 = -1
+    var error: Int32 = 0
+    var stage: Int32 = 0
+    withCString(r.cwd) { cwd in
+      shell.withCString { path in
+        argv.withPointers { argvp in
+          envp.withPointers { envpp in
+            cgroups.withPointers { cgp in
+              var req = cprocctl_spawn_request()
+              req.path = path
+              req.argv = argvp
+              req.envp = envpp
+              req.cwd = cwd
+              req.stdin_fd = r.stdin
+              req.stdout_fd = r.stdout
+              req.stderr_fd = r.stderr
+              req.cgroup_procs = r.cgroupProcs.isEmpty ? nil : UnsafePointer(OpaquePointer(cgp))
+              req.rlimit_as = r.rlimitAS.map { Int64($0) } ?? -1
+              req.pdeathsig = r.parentDeathSignal
+              pid = cprocctl_spawn(&req)
+              error = req.error
+              stage = req.stage
+            }
+          }
+        }
+      }
+    }
+    if pid > 0 { return .success(pid) }
+    let step: String
+    var detail = ""
+    switch UInt32(bitPattern: stage) {
+    case CPROCCTL_STAGE_CLONE.rawValue: step = "clone"
+    case CPROCCTL_STAGE_SETSID.rawValue: step = "setsid"
+    case CPROCCTL_STAGE_PDEATHSIG.rawValue: step = "prctl(PR_SET_PDEATHSIG)"
+    case CPROCCTL_STAGE_CGROUP.rawValue:
+      step = "joining cgroup"
+      detail = r.cgroupProcs.joined(separator: ", ")
+    case CPROCCTL_STAGE_RLIMIT.rawValue: step = "setrlimit(RLIMIT_AS)"
+    case CPROCCTL_STAGE_DUP2.rawValue: step = "dup2"
+    case CPROCCTL_STAGE_CHDIR.rawValue:
+      step = "chdir"
+      detail = r.cwd ?? ""
+    default:
+      step = "exec"
+      detail = shell
+    }
+    return .failure(SpawnFailure(step: step, errno: error, detail: detail))
+  }
+
+  private static func withCString<R>(_ s: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let s else { return body(nil) }
+    return s.withCString { body($0) }
+  }
+}
+
+/// A NULL-terminated `char *[]` over one contiguous buffer: two allocations however many
+/// strings, nothing for the child to free.
+struct CStringArray {
+  private var storage: [CChar] = []
+  private var offsets: [Int] = []
+
+  init(_ strings: [String]) {
+    var total = 0
+    for s in strings { total += s.utf8.count + 1 }
+    storage.reserveCapacity(total)
+    offsets.reserveCapacity(strings.count)
+    for s in strings {
+      offsets.append(storage.count)
+      for b in s.utf8 { storage.append(CChar(bitPattern: b == 0 ? 32 : b)) }
+      storage.append(0)
+    }
+  }
+
+  func withPointers<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    var copy = storage
+    return copy.withUnsafeMutableBufferPointer { buf in
+      var ptrs: [UnsafeMutablePointer<CChar>?] = offsets.map { buf.baseAddress! + $0 }
+      ptrs.append(nil)
+      return ptrs.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+  }
+}

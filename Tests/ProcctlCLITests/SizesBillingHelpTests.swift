@@ -1,0 +1,116 @@
+import Foundation
+import ProcctlTestSupport
+import Testing
+
+@Suite("sizes, billing, help, version") struct SizesBillingHelpTests {
+  @Test func sizesTableAndJSON() throws {
+    let s = Sandbox()
+    let r = s.run(["sizes"])
+    #expect(r.exitCode == 0 && r.stderr == "")
+    let lines = r.stdout.split(separator: "\n")
+    #expect(lines.count == 13)
+    #expect(lines[0] == "NAME   FAMILY             CPU   MEMORY  MONTHLY     HOURLY")
+    #expect(lines[1] == "hobby  standard          0.25  256 MiB    $5.00  $0.0068/h")
+    #expect(lines[12] == "m3     memory-optimised     2    8 GiB  $135.00  $0.1849/h")
+    let j = json(s.run(["sizes", "--json"]).stdout)
+    let sizes = j["sizes"] as? [[String: Any]] ?? []
+    #expect(sizes.count == 12)
+    #expect(sizes.first?["name"] as? String == "hobby")
+    #expect(sizes.first?["cpu"] as? Double == 0.25)
+    #expect(sizes.first?["memoryMB"] as? Int == 256)
+    #expect(sizes.first?["monthlyCents"] as? Int == 500)
+    #expect(sizes.first?["family"] as? String == "standard")
+  }
+
+  @Test func customCatalogueAndABrokenOne() throws {
+    let s = Sandbox()
+    try #"{"sizes":[{"name":"Tiny","family":"standard","cpu":0.1,"memoryMB":64,"monthlyCents":100}]}"#
+      .write(toFile: s.home.path + "/sizes.json", atomically: true, encoding: .utf8)
+    expectRun(
+      s.run(["sizes"]), exit: 0,
+      stdout: "NAME  FAMILY    CPU  MEMORY  MONTHLY     HOURLY\ntiny  standard  0.1  64 MiB    $1.00  $0.0014/h\n",
+      stderr: "")
+    try "{\"sizes\": [".write(toFile: s.home.path + "/sizes.json", atomically: true, encoding: .utf8)
+    let r = s.run(["sizes"])
+    #expect(r.exitCode == 6)
+    #expect(r.stderr.hasPrefix("error: pod-size catalogue \(s.home.path)/sizes.json is invalid: "), "\(r)")
+  }
+
+  @Test func billing() {
+    let s = Sandbox().withDemo()
+    expectOK(s.run(["create", "-a", "shop", "-n", "job", "-t", "cron", "--schedule", "@daily", "--command", "x", "-y"]))
+    expectRun(
+      s.run(["billing"]), exit: 0,
+      stdout: """
+        Payment method: visa-4242
+
+        APP    WORKERS  CRON JOBS  MONTHLY
+        demo         1          0   $10.00
+        shop         0          1    $0.00
+        TOTAL                       $10.00
+
+        Cron jobs are billed per hour while a run is active ('procctl list' shows their rates).
+
+        """, stderr: "")
+    let j = json(s.run(["billing", "--json"]).stdout)
+    #expect(j["paymentMethod"] as? String == "visa-4242")
+    #expect(j["totalMonthlyCents"] as? Int == 1000)
+    let apps = j["apps"] as? [[String: Any]] ?? []
+    #expect(apps.map { $0["name"] as? String } == ["demo", "shop"])
+    #expect(apps[1]["cronHourlyMillicents"] as? Int == 2740)
+  }
+
+  @Test func paymentMethod() {
+    let s = Sandbox()
+    expectRun(s.run(["billing"]), exit: 0, stdout: "Payment method: none (set one with 'procctl billing payment-method set LABEL')\n\nAPP    WORKERS  CRON JOBS  MONTHLY\nTOTAL                        $0.00\n")
+    expectRun(
+      s.run(["billing", "payment-method", "set", "cost-center-4711"]), exit: 0, stdout: "",
+      stderr: "payment method set to cost-center-4711\n")
+    expectInvalid(
+      s.run(["billing", "payment-method", "set", "4242 4242 4242 4242"]),
+      "refusing payment method \"4242 4242 4242 4242\": it looks like a full card number; store a label such as visa-4242 instead"
+    )
+    expectInvalid(
+      s.run(["billing", "payment-method", "set", "4111-1111-1111-1111"]),
+      "refusing payment method \"4111-1111-1111-1111\": it looks like a full card number; store a label such as visa-4242 instead"
+    )
+    expectInvalid(s.run(["billing", "payment-method", "set"]), "missing LABEL for 'procctl billing payment-method set'")
+    #expect(json(s.run(["billing", "--json"]).stdout)["paymentMethod"] as? String == "cost-center-4711")
+  }
+
+  @Test func helpEverywhere() {
+    let s = Sandbox()
+    let top = s.run(["--help"])
+    #expect(top.exitCode == 0)
+    #expect(top.stdout.hasPrefix("OVERVIEW: "))
+    #expect(top.stdout.contains("USAGE: procctl [--home DIR] <subcommand> [options]"))
+    #expect(top.stdout.contains("  billing payment-method set\n"))
+    #expect(top.stdout.hasSuffix("See 'procctl help <subcommand>' for detailed help.\n"))
+    let h = s.run(["help", "create"])
+    #expect(h.exitCode == 0 && h.stderr == "")
+    for section in ["OVERVIEW:", "USAGE: procctl create", "OPTIONS:", "EXAMPLES:", "See 'procctl help <subcommand>'"] {
+      #expect(h.stdout.contains(section), "\(section)")
+    }
+    #expect(h.stdout.contains("-s, --size SIZE           Pod size (see 'procctl sizes'). (default: s1)"))
+    #expect(s.run(["create", "--help"]).stdout == h.stdout)
+    #expect(s.run(["create", "--name", "x", "-h"]).stdout == h.stdout)
+    #expect(s.run(["help", "billing", "payment-method", "set"]).stdout.contains("ARGUMENTS:\n  LABEL"))
+    expectInvalid(s.run(["help", "nope"]), "no help for 'nope': unknown subcommand (see 'procctl --help')")
+    expectInvalid(s.run(["nope"]), "unknown subcommand 'nope' (see 'procctl --help' for the list)")
+    expectRun(s.run(["--version"]), exit: 0, stdout: "procctl 0.1.0\n", stderr: "")
+  }
+
+  @Test func homeFlagBeforeAndAfterTheSubcommand() {
+    let s = Sandbox()
+    let other = TempHome()
+    defer { other.remove() }
+    expectOK(s.run(["--home", other.path, "apps", "create", "a1"]))
+    expectOK(s.run(["apps", "create", "a2", "--home", other.path]))
+    expectOK(s.run(["--home=\(other.path)", "apps", "create", "a3"]))
+    expectOK(s.run(["apps", "--home", other.path, "create", "a4"]))
+    #expect(s.stateBytes == nil)
+    let names = (json(s.run(["apps", "list", "--json", "--home", other.path]).stdout)["apps"] as? [[String: Any]])?
+      .compactMap { $0["name"] as? String }
+    #expect(names == ["a1", "a2", "a3", "a4"])
+  }
+}

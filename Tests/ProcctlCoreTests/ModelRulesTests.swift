@@ -1,0 +1,186 @@
+import Testing
+
+@testable import ProcctlCore
+
+@Suite("model rules: names, limits, catalogue, money, quotes, Luhn, durations, sizes")
+struct ModelRulesTests {
+  @Test(arguments: [
+    ("web", true), ("price-calculation", true), ("a1", true), ("A", false), ("1a", false),
+    ("-a", false), ("a-", false), ("a_b", false), ("", false),
+    (String(repeating: "a", count: 63), true), (String(repeating: "a", count: 64), false),
+  ])
+  func names(_ name: String, _ valid: Bool) {
+    #expect(Name.isValid(name) == valid)
+  }
+
+  @Test func nameSuggestion() {
+    #expect(
+      Name.problem("Price calculation", kind: "name")
+        == "invalid name \"Price calculation\": use lowercase letters, digits and '-', starting with a letter (e.g. price-calculation)"
+    )
+    #expect(Name.suggestion(for: "9 Lives!") == "lives")
+  }
+
+  @Test(arguments: ["0", "51", "-1", "abc", "", "1.5"])
+  func instancesOutOfRange(_ text: String) {
+    #expect(throws: CoreError.self) { try Limits.instances(text) }
+  }
+
+  @Test func instancesInRange() throws {
+    #expect(try Limits.instances("1") == 1)
+    #expect(try Limits.instances("50") == 50)
+  }
+
+  @Test func catalogue() throws {
+    let c = SizeCatalogue.builtIn
+    #expect(c.sizes.map(\.name) == ["hobby", "s1", "s2", "s3", "s4", "s5", "c1", "c2", "c3", "m1", "m2", "m3"])
+    #expect(try c.require("S2").monthly == Cents(4000))
+    #expect(c.size(named: "hobby")?.cpuDescription == "0.25")
+    #expect(c.size(named: "m3")?.memoryDescription == "8 GiB")
+    #expect(throws: CoreError.self) { try c.require("xl") }
+    // Families keep their ratios: standard 1:2, cpu 1:1, memory 1:4 (GiB per CPU).
+    for s in c.sizes {
+      let ratio = s.memoryMB * 1000 / 1024 / s.milliCPU
+      switch s.family {
+      case .standard: #expect(ratio == 2 || s.name == "hobby")
+      case .cpu: #expect(ratio == 1)
+      case .memory: #expect(ratio == 4)
+      }
+    }
+  }
+
+  @Test func money() {
+    #expect(Cents(123_456).description == "$1,234.56")
+    #expect(Cents(-500).description == "-$5.00")
+    #expect(Cents(500).signedDescription == "+$5.00")
+    #expect(BillingPeriod.hourlyDescription(monthly: Cents(2000)) == "$0.0274/h")
+    #expect(BillingPeriod.hourlyMillicents(monthly: Cents(500)) == 685)
+  }
+
+  func line(_ type: ProcessType, _ action: Quote.Action, _ b: String?, _ a: String?, _ nb: Int, _ na: Int)
+    -> Quote.Line
+  {
+    let c = SizeCatalogue.builtIn
+    return Quote.Line(
+      app: "demo", process: "p", type: type, command: "x", action: action,
+      sizeBefore: b.flatMap(c.size(named:)), sizeAfter: a.flatMap(c.size(named:)),
+      instancesBefore: nb, instancesAfter: na)
+  }
+
+  @Test func quoteArithmetic() {
+    let scaleUp = line(.worker, .scale, "s1", "s1", 2, 5)
+    #expect(scaleUp.monthlyBefore == Cents(4000))
+    #expect(scaleUp.monthlyAfter == Cents(10000))
+    #expect(scaleUp.delta == Cents(6000))
+    #expect(scaleUp.raisesCost)
+    let down = line(.worker, .resize, "s3", "s1", 3, 3)
+    #expect(down.delta == Cents(-18000))
+    #expect(!down.raisesCost)
+    let cron = line(.cron, .create, nil, "s2", 0, 1)
+    #expect(cron.delta == .zero)
+    #expect(cron.raisesCost, "a new cron job can be billed while it runs")
+    let q = Quote(lines: [scaleUp, down], paymentMethod: "visa-4242")
+    #expect(q.delta == Cents(-12000))
+    #expect(q.raisesCost)
+    #expect(Pricing.cronRunCost(size: SizeCatalogue.builtIn.size(named: "s1")!, seconds: 3600) == Cents(3))
+  }
+
+  @Test func luhnAndCardNumbers() throws {
+    #expect(PaymentMethod.luhn([4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2]))
+    #expect(!PaymentMethod.luhn([4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 3]))
+    #expect(PaymentMethod.looksLikeCardNumber("4242 4242 4242 4242"))
+    #expect(PaymentMethod.looksLikeCardNumber("4111-1111-1111-1111"))
+    #expect(!PaymentMethod.looksLikeCardNumber("4242 4242 4242 4243"))
+    #expect(!PaymentMethod.looksLikeCardNumber("4242"))
+    #expect(!PaymentMethod.looksLikeCardNumber("visa-4242"))
+    try PaymentMethod.validate("visa-4242")
+    try PaymentMethod.validate("cost-center-4711")
+    #expect(throws: CoreError.self) { try PaymentMethod.validate("4242424242424242") }
+    #expect(throws: CoreError.self) { try PaymentMethod.validate("") }
+  }
+
+  @Test(arguments: [
+    ("500ms", 500), ("1s", 1000), ("1.5s", 1500), ("2m", 120_000), ("1h30m", 5_400_000), ("10", 10_000),
+    ("0", 0),
+  ])
+  func durations(_ text: String, _ ms: Int) throws {
+    #expect(try DurationSpec.parseMs(text, flag: "--x") == ms)
+  }
+
+  @Test(arguments: ["", "soon", "-1s", "1x", "s", "1s2"])
+  func badDurations(_ text: String) {
+    #expect(throws: CoreError.self) { try DurationSpec.parseMs(text, flag: "--x") }
+  }
+
+  @Test func durationDescriptions() {
+    #expect(DurationSpec.describe(ms: 1000) == "1s")
+    #expect(DurationSpec.describe(ms: 90_000) == "1m30s")
+    #expect(DurationSpec.describe(ms: 250) == "250ms")
+    #expect(DurationSpec.describe(ms: 1500) == "1.5s")
+  }
+
+  @Test func byteSizes() throws {
+    #expect(try ByteSize.parse("10MiB", flag: "--s") == 10 << 20)
+    #expect(try ByteSize.parse("512k", flag: "--s") == 512 << 10)
+    #expect(try ByteSize.parse("1GB", flag: "--s") == 1_000_000_000)
+    #expect(try ByteSize.parse("4096", flag: "--s") == 4096)
+    #expect(throws: CoreError.self) { try ByteSize.parse("ten", flag: "--s") }
+    #expect(throws: CoreError.self) { try ByteSize.parse("10XB", flag: "--s") }
+    #expect(ByteSize.describe(10 << 20) == "10MiB")
+    #expect(ByteSize.describe(1000) == "1000B")
+  }
+
+  @Test func environmentAssignments() throws {
+    #expect(try EnvAssignment.parse("A=1") == ("A", "1"))
+    #expect(try EnvAssignment.parse("URL=a=b") == ("URL", "a=b"))
+    #expect(try EnvAssignment.parse("EMPTY=") == ("EMPTY", ""))
+    for bad in ["NOEQ", "=v", "1A=x", "A B=x", "A-B=x"] {
+      #expect(throws: CoreError.self) { try EnvAssignment.parse(bad) }
+    }
+  }
+
+  func spec(_ type: ProcessType, instances: Int = 1, schedule: String? = nil) -> ProcessSpec {
+    ProcessSpec(
+      name: "p", type: type, command: "x", instances: instances, cwd: "/", schedule: schedule,
+      createdAt: Timestamp(epochMs: 0), updatedAt: Timestamp(epochMs: 0))
+  }
+
+  @Test func processRules() {
+    #expect(ProcessRules.problems(spec(.worker)).isEmpty)
+    #expect(ProcessRules.problems(spec(.cron, schedule: "@daily")).isEmpty)
+    #expect(ProcessRules.problems(spec(.worker, schedule: "@daily")).count == 1)
+    #expect(ProcessRules.problems(spec(.cron)).count == 1)
+    #expect(ProcessRules.problems(spec(.cron, instances: 2, schedule: "@daily")).count == 1)
+    #expect(ProcessRules.problems(spec(.worker, instances: 51)).count == 1)
+    var s = spec(.worker)
+    s.logFiles = 0
+    s.logMaxSize = 10
+    #expect(ProcessRules.problems(s).count == 2)
+  }
+
+  @Test func stateRoundTrip() throws {
+    var p = spec(.cron, schedule: "*/5 * * * *")
+    p.env = ["A": "1", "QUOTE": "say \"hi\"\n"]
+    p.timeZone = "Europe/Amsterdam"
+    p.concurrency = .replace
+    p.timeoutMs = 60_000
+    p.catchUp = .once
+    p.logMaxSize = 1 << 20
+    p.logFiles = 3
+    let doc = StateDocument(
+      revision: 7, paymentMethod: "visa-4242",
+      apps: [Application(name: "demo", createdAt: Timestamp(epochMs: 1_700_000_000_123), processes: [p, spec(.worker, instances: 3)])])
+    let back = try StateDocument(jsonBytes: doc.jsonBytes())
+    #expect(back == doc)
+  }
+
+  @Test func resolveApp() throws {
+    let one = StateDocument(apps: [Application(name: "a", createdAt: Timestamp(epochMs: 0))])
+    #expect(try one.resolveApp(nil, fromEnvironment: nil) == 0)
+    let two = StateDocument(apps: one.apps + [Application(name: "b", createdAt: Timestamp(epochMs: 0))])
+    #expect(try two.resolveApp(nil, fromEnvironment: "b") == 1)
+    #expect(try two.resolveApp("a", fromEnvironment: "b") == 0)
+    #expect(throws: CoreError.self) { try two.resolveApp(nil, fromEnvironment: nil) }
+    #expect(throws: CoreError.self) { try two.resolveApp("c", fromEnvironment: nil) }
+  }
+}
