@@ -39,7 +39,8 @@ public enum ProcessOptions {
     "log-max-size", value: "SIZE", help: "Rotate an instance's log file at this size.",
     default: "10MiB")
   public static let logFiles = OptionSpec(
-    "log-files", value: "N", help: "Rotated log files to keep (1 to 100).", default: "5")
+    "log-files", value: "N", help: "Log files kept, the current one included (1 to 100).",
+    default: "5")
 
   /// The settings both commands accept, in help order.
   public static let shared = [
