@@ -32,8 +32,10 @@ public final class LogCapture {
   /// Read ends waiting for `spawnFinished` (key -> stdout, stderr).
   private var pendingReads: [String: (Int32, Int32)] = [:]
   private var buffer = [UInt8](repeating: 0, count: 128 * 1024)
-  /// Bigger pipes mean fewer wake-ups for chatty instances (pipe-max-size is 1 MiB by default).
-  public static let pipeSize: Int32 = 1 << 20
+  /// Bigger pipes mean fewer wake-ups for chatty instances. 256 KiB keeps 50 instances' 100
+  /// pipes under an unprivileged user's default pipe-user-pages-soft (64 MiB), past which the
+  /// kernel hands out one-page pipes.
+  public static let pipeSize: Int32 = 256 * 1024
 
   public init(logsDir: String, watch: @escaping Watch, unwatch: @escaping Unwatch) {
     self.logsDir = logsDir
