@@ -36,6 +36,8 @@ public final class LogCapture {
   /// pipes under an unprivileged user's default pipe-user-pages-soft (64 MiB), past which the
   /// kernel hands out one-page pipes.
   public static let pipeSize: Int32 = 256 * 1024
+  /// Most chunks read from one pipe in one go when an instance ends (more than a full pipe).
+  static let drainChunks = 8
 
   public init(logsDir: String, watch: @escaping Watch, unwatch: @escaping Unwatch) {
     self.logsDir = logsDir
@@ -122,7 +124,9 @@ public final class LogCapture {
   public func exited(app: String, process: String, index: Int) {
     let k = Self.key(app: app, process: process, index: index)
     for (fd, r) in readers where r.key == k {
-      while readers[fd] != nil && readOnce(fd) {}
+      // Bounded: a process that escaped the instance could keep the pipe full forever.
+      var chunks = 0
+      while readers[fd] != nil && chunks < Self.drainChunks && readOnce(fd) { chunks += 1 }
     }
     let now = wallClockMs()
     writers[k]?.endOfStream(.stdout, atMs: now)
@@ -133,7 +137,8 @@ public final class LogCapture {
   public func remove(app: String, process: String, index: Int) {
     let k = Self.key(app: app, process: process, index: index)
     for (fd, r) in readers where r.key == k {
-      while readers[fd] != nil && readOnce(fd) {}
+      var chunks = 0
+      while readers[fd] != nil && chunks < Self.drainChunks && readOnce(fd) { chunks += 1 }
       if readers[fd] != nil { finish(fd) }
     }
     writers.removeValue(forKey: k)?.close(atMs: wallClockMs())
@@ -143,7 +148,8 @@ public final class LogCapture {
   /// At exit: reads what is left, closes every pipe and writer.
   public func closeAll() {
     for fd in Array(readers.keys) {
-      while readers[fd] != nil && readOnce(fd) {}
+      var chunks = 0
+      while readers[fd] != nil && chunks < Self.drainChunks && readOnce(fd) { chunks += 1 }
       if readers[fd] != nil { finish(fd) }
     }
     let now = wallClockMs()
