@@ -12,7 +12,10 @@ public struct PsCommand: Command {
     desired instances are shown as 'not running' and a note says so (exit 0). JSON fields:
     supervisor {running, pid, startedAt}, instances [{app, process, instance, name, state, pid,
     startedAt, uptimeMs, restarts, lastExit {code|signal|spawnError}, lastExitAt, nextStartAt,
-    backoffAttempts, error, size, cpu, memoryMB, desired}]. Exit codes: 0, 2 invalid name,
+    backoffAttempts, error, size, cpu, memoryMB, desired}], cronJobs [{app, process, schedule,
+    timeZone, nextRunAt, active, activeRuns [{id, pid, startedAt}], lastRunID, lastOutcome,
+    lastExit}]. Cron jobs are listed in their own table: next run, active runs, last run.
+    Exit codes: 0, 2 invalid name,
     4 application or process not found, 6 state file unreadable.
     """
   public static let arguments = [ArgumentSpec("[NAME]", "Only this process.")]
@@ -57,20 +60,27 @@ public struct PsCommand: Command {
     let now = context.now()
     let rows = PsCommand.rows(
       doc: doc, catalogue: catalogue, status: status, app: appFilter, process: process, now: now)
+    let cron = CronJobView.rows(
+      doc: doc, status: status == nil ? nil : CronStore(paths: context.paths).readStatus(),
+      app: appFilter, process: process)
     if json {
       let sup = SupervisorView(
         running: status != nil, pid: status?.pid, startedAt: status?.startedAt.description)
-      try JSONOutput.write(PsView(supervisor: sup, instances: rows), to: context)
+      try JSONOutput.write(PsView(supervisor: sup, instances: rows, cronJobs: cron), to: context)
     } else {
       if status == nil {
         context.note(
           "no supervisor is running for \(context.paths.home): showing the desired instances (start them with 'procctl up')"
         )
       }
-      if rows.isEmpty {
+      if rows.isEmpty && cron.isEmpty {
         context.note("no worker instances")
-      } else {
+      } else if !rows.isEmpty {
         context.out.write(PsCommand.table(rows, now: now))
+      }
+      if !cron.isEmpty {
+        if !rows.isEmpty { context.out.write("\n") }
+        context.out.write(CronJobView.table(cron, now: now, supervised: status != nil))
       }
     }
     return ExitCode.success
@@ -150,6 +160,8 @@ public struct PsCommand: Command {
 struct PsView: Encodable {
   var supervisor: SupervisorView
   var instances: [InstanceView]
+  /// Cron jobs: next run, active runs, last run.
+  var cronJobs: [CronJobView]
 }
 
 struct SupervisorView: Encodable {
