@@ -55,7 +55,8 @@ public enum ProcessListing {
     var t = Table(cols)
     for r in rows {
       let p = r.spec
-      let instances = showRunning ? "\(r.running.map(String.init) ?? "-")/\(p.instances)" : "\(p.instances)"
+      let instances =
+        showRunning ? "\(r.running.map(String.init) ?? "-")/\(p.instances)" : "\(p.instances)"
       var schedule = "-"
       if let s = p.schedule {
         let tz = p.timeZone ?? "UTC"
@@ -71,7 +72,9 @@ public enum ProcessListing {
   /// A worker's monthly cost; a cron job's hourly rate while a run is active.
   static func cost(_ r: ProcessRow) -> String {
     guard let size = r.size else { return "?" }
-    if r.spec.type == .cron { return BillingPeriod.hourlyDescription(monthly: size.monthly) + " active" }
+    if r.spec.type == .cron {
+      return BillingPeriod.hourlyDescription(monthly: size.monthly) + " active"
+    }
     return Pricing.monthly(r.spec, size: size).description
   }
 }

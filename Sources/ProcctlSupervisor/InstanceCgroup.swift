@@ -53,3 +53,26 @@ public struct StaleCleanup: Sendable, Equatable {
   public var processesKilled: Int
   public var groupsLeft: [String]
 }
+
+extension ResourceUsage {
+  /// Reads the use of a group from its directories alone (what the status file records), so
+  /// `procctl ps` can show live figures without asking the supervisor: v2 `memory.current` and
+  /// `cpu.stat` usage_usec; v1 `memory.usage_in_bytes` and `cpuacct.usage`.
+  public static func read(dirs: [String]) -> ResourceUsage {
+    var memory: Int?
+    var cpu: Int?
+    for dir in dirs {
+      if memory == nil {
+        memory =
+          CgroupFiles.integer(dir + "/memory.current")
+          ?? CgroupFiles.integer(dir + "/memory.usage_in_bytes")
+      }
+      if cpu == nil {
+        cpu =
+          CgroupFiles.keyed(dir + "/cpu.stat")["usage_usec"]
+          ?? CgroupFiles.integer(dir + "/cpuacct.usage").map { $0 / 1000 }
+      }
+    }
+    return ResourceUsage(memoryBytes: memory, cpuMicroseconds: cpu)
+  }
+}

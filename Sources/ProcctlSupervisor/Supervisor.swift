@@ -13,11 +13,17 @@ public struct SupervisorOptions: Sendable {
   /// The environment instances inherit (the supervisor's own), before the process's `env` and
   /// the PROCCTL_* variables are laid over it.
   public var environment: [String: String]
+  /// How pod sizes are enforced (nil: detect the best available at start).
+  public var limits: LimitsDetection?
 
-  public init(paths: StatePaths, apps: [String] = [], environment: [String: String]) {
+  public init(
+    paths: StatePaths, apps: [String] = [], environment: [String: String],
+    limits: LimitsDetection? = nil
+  ) {
     self.paths = paths
     self.apps = apps
     self.environment = environment
+    self.limits = limits
   }
 }
 
@@ -42,6 +48,8 @@ public final class Supervisor {
   public var instanceReaped: ((InstanceKey, Int32) -> Void)?
 
   private var phase = Phase.running
+  /// Cgroups / RLIMIT_AS and the log pipes (issue 4).
+  private var limits: LimitsDriver?
   private var groups: [ProcessKey: ProcessGroup] = [:]
   private var byPid: [Int32: Instance] = [:]
   private var statusDirty = true
@@ -119,7 +127,30 @@ public final class Supervisor {
       k.hasPrefix("PROCCTL_") ? nil : "\(k)=\(v)"
     }
 
+    events.file = EventFileWriter(path: paths.logsDir + "/events.log")
+    let detection = options.limits ?? CgroupDetector.auto()
+    let driver = LimitsDriver(detection: detection, paths: paths, loop: loop)
+    driver.rotationFor = { [unowned self] key in
+      let spec = self.groups[key.processKey]?.desired
+      return LogRotation(maxBytes: spec?.logMaxSize, files: spec?.logFiles)
+    }
+    limits = driver
+    output = driver
+    events.emit(.note(detection.summary))
+
     killLeftovers()
+    do {
+      let stale = try driver.start()
+      if stale.groupsRemoved > 0 || stale.processesKilled > 0 {
+        events.emit(
+          .note(
+            "removed \(stale.groupsRemoved) cgroup(s) left by a previous run, ending \(stale.processesKilled) process(es)"
+          ))
+      }
+      for left in stale.groupsLeft { events.emit(.note("could not remove stale cgroup \(left)")) }
+    } catch {
+      throw .store(error)
+    }
     // Orphans of our instances (double-forked daemons) are reparented to us, so a stop can end
     // them too.
     if cprocctl_set_subreaper() != 0 {
@@ -134,6 +165,7 @@ public final class Supervisor {
     flushStatus()
     try loop.run()
 
+    limits?.shutdown()
     statusStore.remove()
     guardProcess?.close()
     events.emit(.supervisorStopped)
@@ -300,7 +332,8 @@ public final class Supervisor {
     instanceReaped?(inst.key, status)
     inst.pid = 0
     inst.procStartTicks = nil
-    let exit = ExitStatus(waitStatus: status)
+    // Ends what is left in its cgroup; tells an OOM kill from a plain SIGKILL.
+    let exit = limits?.reaped(inst.key, waitStatus: status) ?? ExitStatus(waitStatus: status)
     inst.lastExit = exit
     inst.lastExitAtMs = cprocctl_realtime_ms()
     events.emit(.exited(inst.key, pid: pid, status: exit, ranForMs: ranMs))
@@ -369,6 +402,7 @@ public final class Supervisor {
             events.emit(.created(key, instances: spec.instances))
           }
           g.desired = spec
+          if g.size != size { resizeInPlace(g, to: size) }
           g.size = size
         } else {
           group = ProcessGroup(key: key, desired: spec, size: size)
@@ -416,7 +450,8 @@ public final class Supervisor {
     var next: Instance?
     for inst in group.instances.values {
       if case .stopping(then: .restart) = inst.machine.state { return }
-      guard inst.key.index <= desired.instances, inst.spec.needsRestart(comparedTo: desired)
+      guard inst.key.index <= desired.instances,
+        inst.spec.needsRestart(comparedTo: desired) || inst.size != group.size
       else { continue }
       switch inst.machine.state {
       case .starting, .running:
@@ -427,6 +462,22 @@ public final class Supervisor {
     if let next {
       events.emit(.restarting(next.key, reason: "rolling restart"))
       apply(next, .restart)
+    }
+  }
+
+  /// A new pod size for running instances: rewritten in their cgroups where possible; the
+  /// others keep their old size and `rollingStep` restarts them one at a time.
+  private func resizeInPlace(_ group: ProcessGroup, to size: PodSize) {
+    for inst in group.instances.values.sorted(by: { $0.key.index < $1.key.index })
+    where inst.machine.hasProcess && inst.size != size {
+      switch limits?.resize(inst.key, from: inst.size, to: size) ?? .restartNeeded("no limits") {
+      case .applied:
+        events.emit(
+          .note("\(inst.key) resized in place from \(inst.size.name) to \(size.name) (pid \(inst.pid))"))
+        inst.size = size
+      case .restartNeeded(let why):
+        events.emit(.note("\(inst.key) resize to \(size.name) needs a restart: \(why)"))
+      }
     }
   }
 
@@ -480,6 +531,7 @@ public final class Supervisor {
           ? "killed at once" : "did not stop within \(EventLog.msText(inst.machine.stopTimeoutMs))"
         events.emit(.killing(inst.key, pid: inst.pid, reason: why))
         kill(-inst.pid, SIGKILL)
+        limits?.killAll(inst.key)
       }
       return nil
     case .remove:
@@ -492,6 +544,7 @@ public final class Supervisor {
           groups[pkey] = nil
         }
       }
+      limits?.removed(inst.key)
       events.emit(.stopped(inst.key))
       return nil
     }
@@ -531,6 +584,7 @@ public final class Supervisor {
     var req = SpawnRequest(
       command: spec.command, environment: env, cwd: spec.cwd.isEmpty ? nil : spec.cwd,
       stdin: devNull, stdout: fds.stdout, stderr: fds.stderr)
+    if let problem = limits?.prepareSpawn(inst.key, inst.size, &req) { events.emit(.note(problem)) }
     prepareSpawn?(inst.key, inst.size, &req)
     let result = Spawner.spawn(req)
     switch result {
@@ -679,12 +733,16 @@ public final class Supervisor {
       if inst.pid > 0 && inst.procStartTicks == nil {
         inst.procStartTicks = ProcStat.startTicks(pid: inst.pid)
       }
-      list.append(inst.status())
+      var st = inst.status()
+      st.cgroup = limits?.dirs(inst.key)
+      st.cpuUsecAtStart = limits?.cpuUsecAtStart(inst.key)
+      list.append(st)
     }
-    let status = SupervisorStatus(
+    var status = SupervisorStatus(
       pid: getpid(), procStartTicks: selfTicks, startedAt: Timestamp(epochMs: startedAtMs),
       updatedAt: Timestamp(epochMs: cprocctl_realtime_ms()), revision: appliedRevision,
       apps: options.apps.isEmpty ? nil : options.apps, instances: list)
+    status.limits = limits?.mode.title
     do { try statusStore.write(status) } catch {
       events.emit(.note("could not write status: \(error.description)"))
     }

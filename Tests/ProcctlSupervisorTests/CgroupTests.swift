@@ -139,6 +139,9 @@ struct CgroupManagerTests {
     let wall = ContinuousClock.now - w0
     let wallUs = Double(wall.components.seconds) * 1e6 + Double(wall.components.attoseconds) / 1e12
     let share = Double(u1 - u0) / wallUs
+    // ps reads the same figures from the directories alone.
+    #expect((ResourceUsage.read(dirs: cg.dirs).cpuMicroseconds ?? 0) >= u1)
+    #expect((ResourceUsage.read(dirs: cg.dirs).memoryBytes ?? 0) > 0)
     print("CPU share of a 0.25-CPU instance: \(share)")
     #expect(share > 0.10 && share < 0.40)
     #expect(m.remove(cg))
