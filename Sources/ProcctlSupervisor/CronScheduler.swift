@@ -41,21 +41,6 @@ public struct CronLaunch: Sendable {
   public var environment: [String: String]
 }
 
-/// A cron job's scheduler state as `ps` and `list` show it (`cron/status.json`).
-public struct CronJobStatus: Sendable, Equatable, Codable {
-  public var app: String
-  public var process: String
-  public var nextRunAt: Timestamp?
-  public var activeRuns: [ActiveRun]
-  public var lastRun: CronRun?
-
-  public struct ActiveRun: Sendable, Equatable, Codable {
-    public var id: String
-    public var pid: Int32
-    public var startedAt: Timestamp
-  }
-}
-
 /// The scheduler inside `procctl up`: one `CronJobMachine` per cron job decides; this class
 /// performs the decisions (start runs, stop them with the stop ladder, time them out, persist the
 /// last scheduled time before acting, record every run) and keeps one timer per job armed for
@@ -186,6 +171,7 @@ public final class CronScheduler {
     guard let (job, run) = runsByPid.removeValue(forKey: pid) else { return false }
     // Whatever the run left in its process group goes with it.
     runtime.signalGroup(pid, SIGKILL)
+    reaped?(pid, job.app, job.spec.name, waitStatus)
     for t in [run.timeoutTimer, run.killTimer].compactMap({ $0 }) { runtime.cancelTimer(t) }
     let exited = waitStatus & 0x7f == 0
     run.record.finish(
@@ -219,6 +205,14 @@ public final class CronScheduler {
 
   /// The pids of active runs (children the supervisor must not treat as strays).
   public var activePids: [Int32] { Array(runsByPid.keys) }
+
+  /// The active runs, for telling their descendants from strays.
+  public var activeRuns: [(app: String, process: String, id: String)] {
+    runsByPid.values.map { ($0.job.app, $0.job.spec.name, $0.run.record.id) }
+  }
+
+  /// Called once a run's process was reaped (the supervisor's guard and cgroup cleanup).
+  public var reaped: ((_ pid: Int32, _ app: String, _ process: String, _ status: Int32) -> Void)?
 
   public func status() -> [CronJobStatus] {
     statusDirty = false

@@ -54,18 +54,21 @@ public final class Supervisor {
   private var byPid: [Int32: Instance] = [:]
   private var statusDirty = true
   private var lock: FileLock?
-  private var guardProcess: SupervisorGuard?
+  var guardProcess: SupervisorGuard?
   private var signalFD: Int32 = -1
   private var inotifyFD: Int32 = -1
   private var homeWatch: Int32 = -1
   private var runWatch: Int32 = -1
-  private var devNull: Int32 = -1
+  var devNull: Int32 = -1
   private var appliedRevision = 0
   private var startedAtMs: Int64 = 0
   private var selfTicks: UInt64 = 0
   /// "PID.TICKS": names this supervisor run in its instances' PROCCTL_INSTANCE_ID.
-  private var runID = ""
-  private var baseEnvironment: [String] = []
+  var runID = ""
+  var baseEnvironment: [String] = []
+  /// The cron scheduler (issue 5) and its runtime on this loop.
+  var cron: CronScheduler?
+  var cronRuntime: CronSupervisorRuntime?
   private var rng = SystemRandomNumberGenerator()
 
   public init(options: SupervisorOptions) throws(SupervisorError) {
@@ -157,6 +160,7 @@ public final class Supervisor {
     loop.onEachIteration { [unowned self] in self.flushStatus() }
     events.emit(.supervisorStarted(pid: pid, home: paths.home, apps: options.apps))
     clearRequests()
+    cron = try startCron()
     reconcile(doc)
     flushStatus()
     try loop.run()
@@ -246,6 +250,7 @@ public final class Supervisor {
     events.emit(.shuttingDown(signal: signal, instances: all.count))
     phase = .stopping
     for inst in all { apply(inst, .stop) }
+    cron?.shutdown()
     checkShutdownDone()
   }
 
@@ -253,13 +258,14 @@ public final class Supervisor {
     events.emit(.escalating(signal: signal))
     phase = .killing
     for inst in allInstances() { apply(inst, .kill) }
+    cron?.killAll()
     sweepOrphans()
     checkShutdownDone()
   }
 
   /// Once every instance is gone, ends what they left behind and waits for it; then stops.
   private func checkShutdownDone() {
-    guard phase != .running, groups.isEmpty else { return }
+    guard phase != .running, groups.isEmpty, (cron?.activeRunCount ?? 0) == 0 else { return }
     let rest = children().filter { $0 != guardProcess?.pid }
     if rest.isEmpty {
       loop.stop()
@@ -303,6 +309,8 @@ public final class Supervisor {
       any = true
       if let inst = byPid.removeValue(forKey: pid) {
         processExited(inst, status: status)
+      } else if cron?.childExited(pid: pid, waitStatus: status) == true {
+        continue
       } else if pid == guardProcess?.pid {
         events.emit(.note("guard process \(pid) exited; starting a new one"))
         restartGuard()
@@ -431,6 +439,7 @@ public final class Supervisor {
         apply(inst, .stop)
       }
     }
+    cron?.apply(doc, catalogue: catalogue, apps: options.apps)
     statusDirty = true
   }
 
@@ -620,8 +629,9 @@ public final class Supervisor {
   /// started them (a daemon double-forked by an instance that has since stopped or restarted).
   private func sweepOrphans() {
     let kids = children()
-    if kids.count <= byPid.count + 1 { return }
-    var live = Set<String>()
+    let cronPids = Set(cron?.activePids ?? [])
+    if kids.count <= byPid.count + cronPids.count + 1 { return }
+    var live = Set(cron?.activeRuns.map { "\(runID)/\($0.app)/\($0.process)/run/\($0.id)" } ?? [])
     for inst in byPid.values {
       switch inst.machine.state {
       case .starting, .running: live.insert(inst.runID)
@@ -629,7 +639,7 @@ public final class Supervisor {
       }
     }
     var env = [CChar](repeating: 0, count: 65536)
-    for pid in kids where byPid[pid] == nil && pid != guardProcess?.pid {
+    for pid in kids where byPid[pid] == nil && pid != guardProcess?.pid && !cronPids.contains(pid) {
       let n = env.withUnsafeMutableBufferPointer {
         cprocctl_read_environ(pid, $0.baseAddress, $0.count)
       }

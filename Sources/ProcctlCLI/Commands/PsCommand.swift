@@ -16,7 +16,10 @@ public struct PsCommand: Command {
     backoffAttempts, error, size, cpu, memoryMB, memoryUsedBytes, cpuTimeMs, cpuUsed, desired}]
     (memoryUsedBytes: the instance's cgroup's current memory; cpuTimeMs: CPU time of this run;
     cpuUsed: its average in cores since it started; absent without cgroups). MEM and CPU show
-    use next to the limit: '23M/256M', '0.24/0.25'. Exit codes: 0, 2 invalid name,
+    use next to the limit: '23M/256M', '0.24/0.25'. Cron jobs get their own table (NEXT RUN,
+    ACTIVE runs, LAST RUN); JSON cronJobs [{app, process, schedule, timeZone, nextRunAt, active,
+    activeRuns [{id, pid, startedAt}], lastRunID, lastOutcome, lastExit}]. Exit codes: 0,
+    2 invalid name,
     4 application or process not found, 6 state file unreadable.
     """
   public static let arguments = [ArgumentSpec("[NAME]", "Only this process.")]
@@ -61,20 +64,27 @@ public struct PsCommand: Command {
     let now = context.now()
     let rows = PsCommand.rows(
       doc: doc, catalogue: catalogue, status: status, app: appFilter, process: process, now: now)
+    let cron = CronJobView.rows(
+      doc: doc, status: status == nil ? nil : CronStore(paths: context.paths).readStatus(),
+      app: appFilter, process: process)
     if json {
       let sup = SupervisorView(
         running: status != nil, pid: status?.pid, startedAt: status?.startedAt.description)
-      try JSONOutput.write(PsView(supervisor: sup, instances: rows), to: context)
+      try JSONOutput.write(PsView(supervisor: sup, instances: rows, cronJobs: cron), to: context)
     } else {
       if status == nil {
         context.note(
           "no supervisor is running for \(context.paths.home): showing the desired instances (start them with 'procctl up')"
         )
       }
-      if rows.isEmpty {
+      if rows.isEmpty && cron.isEmpty {
         context.note("no worker instances")
-      } else {
+      } else if !rows.isEmpty {
         context.out.write(PsCommand.table(rows, now: now))
+      }
+      if !cron.isEmpty {
+        if !rows.isEmpty { context.out.write("\n") }
+        context.out.write(CronJobView.table(cron, now: now, supervised: status != nil))
       }
     }
     return ExitCode.success
@@ -178,6 +188,8 @@ public struct PsCommand: Command {
 struct PsView: Encodable {
   var supervisor: SupervisorView
   var instances: [InstanceView]
+  /// Cron jobs: next run, active runs, last run.
+  var cronJobs: [CronJobView]
 }
 
 struct SupervisorView: Encodable {
