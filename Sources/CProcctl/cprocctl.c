@@ -69,9 +69,11 @@ static int child_main(void *arg) {
     if (getppid() != a->parent) _exit(127);
   }
   if (req->cgroup_procs != NULL) {
-    char num[24];
-    int len = format_decimal(num, (long)getpid());
-    num[len++] = '\n';
+    // "0" means the writer itself. Written to a cgroup v1 `tasks` file it moves just this
+    // (single-threaded) process without the global threadgroup lock, whose write side waits
+    // for an RCU grace period: about 0.2 ms instead of about 10 ms per spawn.
+    const char num[] = "0\n";
+    const int len = 2;
     for (const char *const *p = req->cgroup_procs; *p != NULL; p++) {
       int fd = open(*p, O_WRONLY | O_CLOEXEC);
       if (fd < 0) child_fail(req, CPROCCTL_STAGE_CGROUP);

@@ -181,7 +181,8 @@ public final class CgroupManager {
     if detection.mode == .rlimit {
       return SpawnLimits(procsFiles: [], addressSpaceLimit: size.memoryBytes)
     }
-    return SpawnLimits(procsFiles: cg?.procsFiles ?? [], addressSpaceLimit: nil)
+    let join = isV2 ? "/cgroup.procs" : "/tasks"
+    return SpawnLimits(procsFiles: cg?.dirs.map { $0 + join } ?? [], addressSpaceLimit: nil)
   }
 
   private func writeMemory(_ cg: InstanceCgroup, bytes: Int) throws(StoreError) {

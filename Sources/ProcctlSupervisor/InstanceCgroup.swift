@@ -11,13 +11,15 @@ public struct InstanceCgroup: Sendable, Hashable {
     self.dirs = dirs
   }
 
-  /// The files the child writes its own pid into between fork and exec (the spawn hook).
+  /// Each group's `cgroup.procs`: the pids in it.
   public var procsFiles: [String] { dirs.map { $0 + "/cgroup.procs" } }
 }
 
 /// What the spawn hook applies in the child before exec.
 public struct SpawnLimits: Sendable, Equatable {
-  /// `cgroup.procs` files to join (empty in rlimit mode).
+  /// Files the child writes "0" into between fork and exec to join its groups (empty in rlimit
+  /// mode): v1 `tasks` (moves one thread without the global threadgroup lock, whose write side
+  /// costs an RCU grace period, ~10 ms, per spawn), v2 `cgroup.procs`.
   public var procsFiles: [String]
   /// RLIMIT_AS in bytes (rlimit mode only).
   public var addressSpaceLimit: Int?
