@@ -32,8 +32,12 @@ public final class LogCapture {
   /// Read ends waiting for `spawnFinished` (key -> stdout, stderr).
   private var pendingReads: [String: (Int32, Int32)] = [:]
   private var buffer = [UInt8](repeating: 0, count: 128 * 1024)
-  /// Bigger pipes mean fewer wake-ups for chatty instances (pipe-max-size is 1 MiB by default).
-  public static let pipeSize: Int32 = 1 << 20
+  /// Bigger pipes mean fewer wake-ups for chatty instances. 256 KiB keeps 50 instances' 100
+  /// pipes under an unprivileged user's default pipe-user-pages-soft (64 MiB), past which the
+  /// kernel hands out one-page pipes.
+  public static let pipeSize: Int32 = 256 * 1024
+  /// Most chunks read from one pipe in one go when an instance ends (more than a full pipe).
+  static let drainChunks = 8
 
   public init(logsDir: String, watch: @escaping Watch, unwatch: @escaping Unwatch) {
     self.logsDir = logsDir
@@ -120,7 +124,9 @@ public final class LogCapture {
   public func exited(app: String, process: String, index: Int) {
     let k = Self.key(app: app, process: process, index: index)
     for (fd, r) in readers where r.key == k {
-      while readers[fd] != nil && readOnce(fd) {}
+      // Bounded: a process that escaped the instance could keep the pipe full forever.
+      var chunks = 0
+      while readers[fd] != nil && chunks < Self.drainChunks && readOnce(fd) { chunks += 1 }
     }
     let now = wallClockMs()
     writers[k]?.endOfStream(.stdout, atMs: now)
@@ -131,7 +137,8 @@ public final class LogCapture {
   public func remove(app: String, process: String, index: Int) {
     let k = Self.key(app: app, process: process, index: index)
     for (fd, r) in readers where r.key == k {
-      while readers[fd] != nil && readOnce(fd) {}
+      var chunks = 0
+      while readers[fd] != nil && chunks < Self.drainChunks && readOnce(fd) { chunks += 1 }
       if readers[fd] != nil { finish(fd) }
     }
     writers.removeValue(forKey: k)?.close(atMs: wallClockMs())
@@ -141,7 +148,8 @@ public final class LogCapture {
   /// At exit: reads what is left, closes every pipe and writer.
   public func closeAll() {
     for fd in Array(readers.keys) {
-      while readers[fd] != nil && readOnce(fd) {}
+      var chunks = 0
+      while readers[fd] != nil && chunks < Self.drainChunks && readOnce(fd) { chunks += 1 }
       if readers[fd] != nil { finish(fd) }
     }
     let now = wallClockMs()
