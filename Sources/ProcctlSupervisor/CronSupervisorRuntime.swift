@@ -18,6 +18,9 @@ final class CronSupervisorRuntime: CronRuntime {
   /// Open output pipes of runs: read end -> its writer and stream.
   private var pipes: [Int32: (writer: LogWriter, stream: LogWriter.Stream)] = [:]
   weak var scheduler: CronScheduler?
+  /// The pod-size slot (cgroup) of each active run: 1, or the lowest free number when runs of
+  /// the same job overlap (`--concurrency allow`), so each run gets a whole pod.
+  private var slots: [Int32: InstanceKey] = [:]
 
   init(supervisor: Supervisor, store: CronStore) {
     self.supervisor = supervisor
@@ -61,7 +64,12 @@ final class CronSupervisorRuntime: CronRuntime {
     var req = SpawnRequest(
       command: spec.command, environment: env, cwd: spec.cwd.isEmpty ? nil : spec.cwd,
       stdin: supervisor.devNull, stdout: out[1], stderr: err[1])
-    let key = InstanceKey(app: launch.app, process: launch.process, index: 1)
+    var slot = 1
+    while slots.values.contains(InstanceKey(app: launch.app, process: launch.process, index: slot)) {
+      slot += 1
+    }
+    let key = InstanceKey(app: launch.app, process: launch.process, index: slot)
+    if let problem = supervisor.limits?.prepareSpawn(key, launch.size, &req) { log(problem) }
     supervisor.prepareSpawn?(key, launch.size, &req)
     let result = Spawner.spawn(req)
     close(out[1])
@@ -69,11 +77,13 @@ final class CronSupervisorRuntime: CronRuntime {
     switch result {
     case .success(let pid):
       supervisor.guardProcess?.add(pid)
+      slots[pid] = key
       let writer = LogWriter(path: launch.logPath)
       watch(out[0], writer, .stdout)
       watch(err[0], writer, .stderr)
       return .success(pid)
     case .failure(let f):
+      supervisor.limits?.removed(key)
       close(out[0])
       close(err[0])
       return .failure(CronSpawnFailure(f.description))
@@ -87,10 +97,15 @@ final class CronSupervisorRuntime: CronRuntime {
 
   func log(_ line: String) { supervisor.events.emit(.note(line)) }
 
-  /// A run was reaped: the guard no longer needs to watch its group; the cgroup hook cleans up.
-  func reaped(pid: Int32, app: String, process: String, status: Int32) {
+  /// A run was reaped: what it left in its cgroup is ended and the group removed; the guard no
+  /// longer watches it. Returns a note for the run's record (an OOM kill).
+  func reaped(pid: Int32, status: Int32) -> String? {
     supervisor.guardProcess?.remove(pid)
-    supervisor.instanceReaped?(InstanceKey(app: app, process: process, index: 1), status)
+    guard let key = slots.removeValue(forKey: pid) else { return nil }
+    let exit = supervisor.limits?.reaped(key, waitStatus: status)
+    supervisor.limits?.removed(key)
+    supervisor.instanceReaped?(key, status)
+    return exit == .oomKilled ? "OOMKilled: the run exceeded its pod size's memory" : nil
   }
 
   private func failure(_ call: String) -> CronSpawnFailure {
@@ -173,9 +188,7 @@ extension Supervisor {
     let runtime = CronSupervisorRuntime(supervisor: self, store: store)
     let scheduler = CronScheduler(runtime: runtime, store: store)
     runtime.scheduler = scheduler
-    scheduler.reaped = { [unowned runtime] pid, app, process, status in
-      runtime.reaped(pid: pid, app: app, process: process, status: status)
-    }
+    scheduler.reaped = { [unowned runtime] pid, status in runtime.reaped(pid: pid, status: status) }
     cronRuntime = runtime
     try runtime.watchRequests()
     loop.onEachIteration { [unowned scheduler] in

@@ -49,7 +49,7 @@ public final class Supervisor {
 
   private var phase = Phase.running
   /// Cgroups / RLIMIT_AS and the log pipes (issue 4).
-  private var limits: LimitsDriver?
+  var limits: LimitsDriver?
   private var groups: [ProcessKey: ProcessGroup] = [:]
   private var byPid: [Int32: Instance] = [:]
   private var statusDirty = true
