@@ -182,7 +182,9 @@ public final class CgroupManager {
       return SpawnLimits(procsFiles: [], addressSpaceLimit: size.memoryBytes)
     }
     let join = isV2 ? "/cgroup.procs" : "/tasks"
-    return SpawnLimits(procsFiles: cg?.dirs.map { $0 + join } ?? [], addressSpaceLimit: nil)
+    return SpawnLimits(
+      procsFiles: cg?.dirs.map { $0 + join } ?? [], addressSpaceLimit: nil,
+      directory: isV2 ? cg?.dirs.first : nil)
   }
 
   private func writeMemory(_ cg: InstanceCgroup, bytes: Int) throws(StoreError) {
