@@ -28,14 +28,32 @@ public enum CLI {
           code: ExitCode.usage)
       }
     }
-    let words = Array(rest)
+    var words = Array(rest)
+    // `--home` between the words of a nested command (`apps --home DIR create x`): taken out
+    // while only plain words precede it, so no option's value is ever mistaken for it.
+    var i = 0
+    while i < words.count {
+      let w = words[i]
+      if w == "--home", i + 1 < words.count {
+        homeFlag = words[i + 1]
+        words.removeSubrange(i...(i + 1))
+      } else if w.hasPrefix("--home=") {
+        homeFlag = String(w.dropFirst("--home=".count))
+        words.remove(at: i)
+      } else if w.hasPrefix("-") {
+        break
+      } else {
+        i += 1
+      }
+    }
     if words.isEmpty { return printAndExit(Help.root(), code: 0, newline: false) }
     if words[0] == "help" { return help(Array(words.dropFirst())) }
 
     switch CommandRegistry.match(words) {
     case .none:
       return fail(
-        "unknown subcommand '\(words[0])' (see 'procctl --help' for the list)", code: ExitCode.usage)
+        "unknown subcommand '\(words[0])' (see 'procctl --help' for the list)", code: ExitCode.usage
+      )
     case .group(let group, let consumed):
       let next = words.dropFirst(consumed).first
       if next == nil || next == "--help" || next == "-h" {

@@ -69,8 +69,12 @@ public enum ChangeFlow {
       plan = p
       if proposed == doc { return }
       changed = true
-      if let old = doc.app(named: p.app) { p.appMonthlyBefore = Pricing.monthly(old, catalogue: catalogue) }
-      if let new = proposed.app(named: p.app) { p.appMonthlyAfter = Pricing.monthly(new, catalogue: catalogue) }
+      if let old = doc.app(named: p.app) {
+        p.appMonthlyBefore = Pricing.monthly(old, catalogue: catalogue)
+      }
+      if let new = proposed.app(named: p.app) {
+        p.appMonthlyAfter = Pricing.monthly(new, catalogue: catalogue)
+      }
       plan = p
       let summary = ChangeSummary.render(p, dryRun: flags.dryRun)
       (flags.json ? ctx.err : ctx.out).write(summary)

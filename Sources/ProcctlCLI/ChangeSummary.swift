@@ -12,21 +12,34 @@ public enum ChangeSummary {
         var rows: [(String, String)] = [
           ("app", l.app + (plan.newApp ? " (new)" : "")),
           ("process", l.process),
-          ("type", l.type == .worker ? "worker (background, restarted forever)" : "cron (runs on a schedule)"),
+          (
+            "type",
+            l.type == .worker
+              ? "worker (background, restarted forever)" : "cron (runs on a schedule)"
+          ),
           ("command", l.command),
           ("pod size", change(l.sizeBefore.map(describe), l.sizeAfter.map(describe), l.action)),
-          ("instances", change(l.instancesBefore.description, l.instancesAfter.description, l.action)),
+          (
+            "instances",
+            change(l.instancesBefore.description, l.instancesAfter.description, l.action)
+          ),
         ]
         if l.type == .cron {
           let size = l.sizeAfter ?? l.sizeBefore
-          rows.append(("monthly cost", "\(Cents.zero) fixed (billed per hour while a run is active)"))
           rows.append(
-            ("hourly rate",
+            ("monthly cost", "\(Cents.zero) fixed (billed per hour while a run is active)"))
+          rows.append(
+            (
+              "hourly rate",
               (size.map { BillingPeriod.hourlyDescription(monthly: $0.monthly) } ?? "?")
-                + " for one instance, billed only while a run is active"))
+                + " for one instance, billed only while a run is active"
+            ))
         } else {
           rows.append(
-            ("monthly cost", "\(l.monthlyBefore) -> \(l.monthlyAfter) (\(l.delta.signedDescription))"))
+            (
+              "monthly cost",
+              "\(l.monthlyBefore) -> \(l.monthlyAfter) (\(l.delta.signedDescription))"
+            ))
           let hb = BillingPeriod.hourlyDescription(monthly: l.monthlyBefore)
           let ha = BillingPeriod.hourlyDescription(monthly: l.monthlyAfter)
           rows.append(("hourly rate", l.action == .create || hb == ha ? ha : "\(hb) -> \(ha)"))
@@ -34,8 +47,10 @@ public enum ChangeSummary {
         s += keyValues(rows)
       }
       let d = plan.appMonthlyAfter - plan.appMonthlyBefore
-      s += "Monthly total of \(plan.app): \(plan.appMonthlyBefore) -> \(plan.appMonthlyAfter) (\(d.signedDescription))\n"
-      s += "Payment method: \(q.paymentMethod ?? "none (set one with 'procctl billing payment-method set LABEL')")\n"
+      s +=
+        "Monthly total of \(plan.app): \(plan.appMonthlyBefore) -> \(plan.appMonthlyAfter) (\(d.signedDescription))\n"
+      s +=
+        "Payment method: \(q.paymentMethod ?? "none (set one with 'procctl billing payment-method set LABEL')")\n"
     }
     if !plan.changes.isEmpty && (plan.showChanges || dryRun) {
       s += "\(plan.headline):\n"

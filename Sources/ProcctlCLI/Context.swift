@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
 import FoundationEssentials
 import ProcctlCore
 import ProcctlStore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Everything a command may touch of the outside world, in one value, so commands can be run
 /// against a test double: the state directory, the environment, the terminal, output, the clock.

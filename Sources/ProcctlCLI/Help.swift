@@ -11,14 +11,17 @@ public enum Help {
     s += "cron jobs) on one Linux host, with their pod sizes and what they cost.\n\n"
     s += "USAGE: procctl [--home DIR] <subcommand> [options]\n\n"
     s += "OPTIONS:\n"
-    s += row("--home DIR", "State directory (default: $PROCCTL_HOME, else ${XDG_STATE_HOME:-~/.local/state}/procctl).")
+    s += row(
+      "--home DIR",
+      "State directory (default: $PROCCTL_HOME, else ${XDG_STATE_HOME:-~/.local/state}/procctl).")
     s += row("--version", "Show the version.")
     s += row("-h, --help", "Show help information.")
     s += "\nSUBCOMMANDS:\n"
     for c in commands { s += row(c.name, c.abstract) }
     s += row("help <subcommand>", "Show help for a subcommand.")
     s += "\nEXIT CODES:\n"
-    s += "  0 success (also: nothing to change)   1 operation failed   2 usage error or invalid value\n"
+    s +=
+      "  0 success (also: nothing to change)   1 operation failed   2 usage error or invalid value\n"
     s += "  3 not confirmed   4 not found   5 conflict (already exists)   6 state file unreadable\n"
     s += "\n  See 'procctl help <subcommand>' for detailed help.\n"
     return s

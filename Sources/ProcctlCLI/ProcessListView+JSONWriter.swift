@@ -53,6 +53,7 @@ extension ProcessView {
     w.member("minUptimeMs", ifPresent: minUptimeMs)
     w.member("monthlyCents", monthlyCents)
     w.member("name", name)
+    w.member("nextRunAt", ifPresent: nextRunAt)
     w.member("running", ifPresent: running)
     w.member("schedule", ifPresent: schedule)
     w.member("size", size)

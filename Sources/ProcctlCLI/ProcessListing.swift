@@ -8,6 +8,8 @@ public struct ProcessRow {
   public var size: PodSize?
   /// Instances running now, from the supervisor's status; nil when unknown (no supervisor).
   public var running: Int?
+  /// Cron jobs: the next run (RFC 3339 in the job's zone), from the running scheduler.
+  public var nextRunAt: String?
 
   public init(app: String, spec: ProcessSpec, size: PodSize?, running: Int? = nil) {
     self.app = app
@@ -19,6 +21,7 @@ public struct ProcessRow {
   public var view: ProcessView {
     var v = ProcessView(app: app, spec: spec, size: size)
     v.running = running
+    v.nextRunAt = nextRunAt
     return v
   }
 }
@@ -47,16 +50,21 @@ public enum ProcessListing {
     var cols: [Table.Column] = [.init("APP"), .init("NAME"), .init("TYPE"), .init("SIZE")]
     cols.append(.init(showRunning ? "RUNNING" : "INSTANCES", rightAligned: true))
     cols += [.init("SCHEDULE"), .init("MONTHLY", rightAligned: true)]
+    let showNext = rows.contains { $0.nextRunAt != nil }
+    if showNext { cols.append(.init("NEXT RUN")) }
     var t = Table(cols)
     for r in rows {
       let p = r.spec
-      let instances = showRunning ? "\(r.running.map(String.init) ?? "-")/\(p.instances)" : "\(p.instances)"
+      let instances =
+        showRunning ? "\(r.running.map(String.init) ?? "-")/\(p.instances)" : "\(p.instances)"
       var schedule = "-"
       if let s = p.schedule {
         let tz = p.timeZone ?? "UTC"
         schedule = tz == "UTC" ? s : "\(s) (\(tz))"
       }
-      t.add([r.app, p.name, p.type.rawValue, p.size, instances, schedule, cost(r)])
+      var cells = [r.app, p.name, p.type.rawValue, p.size, instances, schedule, cost(r)]
+      if showNext { cells.append(r.nextRunAt ?? "-") }
+      t.add(cells)
     }
     return t.renderBytes()
   }
@@ -64,7 +72,9 @@ public enum ProcessListing {
   /// A worker's monthly cost; a cron job's hourly rate while a run is active.
   static func cost(_ r: ProcessRow) -> String {
     guard let size = r.size else { return "?" }
-    if r.spec.type == .cron { return BillingPeriod.hourlyDescription(monthly: size.monthly) + " active" }
+    if r.spec.type == .cron {
+      return BillingPeriod.hourlyDescription(monthly: size.monthly) + " active"
+    }
     return Pricing.monthly(r.spec, size: size).description
   }
 }

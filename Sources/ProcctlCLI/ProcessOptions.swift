@@ -12,7 +12,9 @@ public enum ProcessOptions {
     "cwd", value: "DIR", help: "Working directory.", default: "the directory procctl runs in")
   public static let schedule = OptionSpec(
     "schedule", value: "EXPR",
-    help: "Cron jobs: 5-field cron expression (minute hour day-of-month month day-of-week) or a macro such as @daily.")
+    help:
+      "Cron jobs: 5-field cron expression (minute hour day-of-month month day-of-week) or a macro such as @daily."
+  )
   public static let tz = OptionSpec(
     "tz", value: "ZONE", help: "Cron jobs: IANA time zone of the schedule.", default: "UTC")
   public static let minUptime = OptionSpec(
@@ -37,7 +39,8 @@ public enum ProcessOptions {
     "log-max-size", value: "SIZE", help: "Rotate an instance's log file at this size.",
     default: "10MiB")
   public static let logFiles = OptionSpec(
-    "log-files", value: "N", help: "Rotated log files to keep (1 to 100).", default: "5")
+    "log-files", value: "N", help: "Log files kept, the current one included (1 to 100).",
+    default: "5")
 
   /// The settings both commands accept, in help order.
   public static let shared = [
@@ -93,8 +96,7 @@ public enum ProcessOptions {
   }
 
   /// Runs `body` and collects its CoreError instead of stopping at it.
-  static func collect<T>(_ problems: inout [any Error], _ body: () throws -> T) -> T?
-  {
+  static func collect<T>(_ problems: inout [any Error], _ body: () throws -> T) -> T? {
     do { return try body() } catch {
       problems.append(error)
       return nil

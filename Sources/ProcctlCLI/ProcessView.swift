@@ -29,8 +29,11 @@ public struct ProcessView: Encodable, Sendable {
   public var hourlyMillicents: Int
   public var createdAt: String
   public var updatedAt: String
-  /// Running instances, once a supervisor reports them (issue 3); absent until then.
+  /// Running instances, once a supervisor reports them (issue 3); absent until then. For a cron
+  /// job: its active runs.
   public var running: Int?
+  /// Cron jobs under a running supervisor: when the next run starts (RFC 3339, job's zone).
+  public var nextRunAt: String?
 
   public init(app: String, spec p: ProcessSpec, size: PodSize?) {
     self.app = app

@@ -51,7 +51,8 @@ public struct ScaleTarget: Equatable, Sendable {
       if let eq = a.firstIndex(of: "=") {
         let name = String(a[..<eq])
         let value = String(a[a.index(after: eq)...])
-        do { out.append(ScaleTarget(name: name, change: .set(try Limits.instances(value)))) } catch {
+        do { out.append(ScaleTarget(name: name, change: .set(try Limits.instances(value)))) } catch
+        {
           problems.append(error)
         }
       } else if let next, isNumber(next) {
@@ -76,12 +77,15 @@ public struct ScaleTarget: Equatable, Sendable {
           ))
       } else {
         problems.append(
-          CLIError.usage("missing instance count for \"\(a)\": use \(a)=N, \(a) N, \(a)+N or \(a)-N"))
+          CLIError.usage(
+            "missing instance count for \"\(a)\": use \(a)=N, \(a) N, \(a)+N or \(a)-N"))
       }
       i += 1
     }
     for t in out {
-      if let p = Name.problem(t.name, kind: "process name") { problems.append(CoreError.invalid(p)) }
+      if let p = Name.problem(t.name, kind: "process name") {
+        problems.append(CoreError.invalid(p))
+      }
     }
     var seen = Set<String>()
     for t in out where !seen.insert(t.name).inserted {

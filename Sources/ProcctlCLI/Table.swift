@@ -42,7 +42,10 @@ public struct Table {
       for i in columns.indices {
         let cell = i < cells.count ? cells[i] : ""
         let gap = widths[i] - (i < ws.count ? ws[i] : 0)
-        if i > 0 { out.append(32); out.append(32) }
+        if i > 0 {
+          out.append(32)
+          out.append(32)
+        }
         if columns[i].rightAligned {
           out.append(contentsOf: repeatElement(32, count: gap))
           out.append(contentsOf: cell.utf8)

@@ -77,7 +77,9 @@ public struct CronJobMachine: Sendable, Equatable {
         }
       }
     }
-    // A time within the grace period is not missed: the timer fires for it at once.
+    // After a restart, a time within the grace period is not missed: the timer fires for it at
+    // once. A job never scheduled before starts with the times after now.
+    if lastScheduled == nil { return effects + rearm(now: now) }
     return effects + rearm(now: Timestamp(epochMs: cutoff.epochMs - 1))
   }
 

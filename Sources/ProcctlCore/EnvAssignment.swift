@@ -27,6 +27,8 @@ public enum EnvAssignment {
   public static func isValidKey(_ key: String) -> Bool {
     let u = Array(key.utf8)
     guard let f = u.first, !(48...57).contains(f) else { return false }
-    return u.allSatisfy { (65...90).contains($0) || (97...122).contains($0) || (48...57).contains($0) || $0 == 95 }
+    return u.allSatisfy {
+      (65...90).contains($0) || (97...122).contains($0) || (48...57).contains($0) || $0 == 95
+    }
   }
 }

@@ -5,6 +5,9 @@ public enum ExitStatus: Sendable, Equatable, Codable, CustomStringConvertible {
   /// The command could not be started (for example its working directory is missing): the step
   /// that failed and the error text.
   case spawnFailed(String)
+  /// Killed by the kernel's OOM killer: it used more memory than its pod size allows (SIGKILL
+  /// while its cgroup's oom_kill counter grew).
+  case oomKilled
 
   /// Decodes a raw `waitpid` status word (Linux encoding).
   public init(waitStatus s: Int32) {
@@ -23,6 +26,7 @@ public enum ExitStatus: Sendable, Equatable, Codable, CustomStringConvertible {
       if let n = ExitStatus.signalNames[s] { return "signal \(s) (\(n))" }
       return "signal \(s)"
     case .spawnFailed(let why): return "spawn failed: \(why)"
+    case .oomKilled: return "OOMKilled (signal 9, out of memory)"
     }
   }
 
@@ -32,6 +36,7 @@ public enum ExitStatus: Sendable, Equatable, Codable, CustomStringConvertible {
     case .code(let c): return "exit \(c)"
     case .signal(let s): return ExitStatus.signalNames[s].map { "SIG" + $0 } ?? "signal \(s)"
     case .spawnFailed: return "spawn failed"
+    case .oomKilled: return "OOMKilled"
     }
   }
 
@@ -40,12 +45,14 @@ public enum ExitStatus: Sendable, Equatable, Codable, CustomStringConvertible {
     10: "USR1", 11: "SEGV", 12: "USR2", 13: "PIPE", 14: "ALRM", 15: "TERM",
   ]
 
-  // JSON: {"code": 1} | {"signal": 9} | {"spawnError": "..."}
-  enum CodingKeys: String, CodingKey { case code, signal, spawnError }
+  // JSON: {"code": 1} | {"signal": 9} | {"spawnError": "..."} | {"signal": 9, "reason": "OOMKilled"}
+  enum CodingKeys: String, CodingKey { case code, signal, spawnError, reason }
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    if let v = try c.decodeIfPresent(Int.self, forKey: .code) {
+    if try c.decodeIfPresent(String.self, forKey: .reason) == "OOMKilled" {
+      self = .oomKilled
+    } else if let v = try c.decodeIfPresent(Int.self, forKey: .code) {
       self = .code(v)
     } else if let v = try c.decodeIfPresent(Int.self, forKey: .signal) {
       self = .signal(v)
@@ -60,6 +67,9 @@ public enum ExitStatus: Sendable, Equatable, Codable, CustomStringConvertible {
     case .code(let v): try c.encode(v, forKey: .code)
     case .signal(let v): try c.encode(v, forKey: .signal)
     case .spawnFailed(let v): try c.encode(v, forKey: .spawnError)
+    case .oomKilled:
+      try c.encode(9, forKey: .signal)
+      try c.encode("OOMKilled", forKey: .reason)
     }
   }
 }

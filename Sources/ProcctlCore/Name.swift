@@ -4,17 +4,24 @@
 public enum Name {
   public static let maxLength = 63
 
-  /// Returns nil when `name` is valid, else the one-line error message with a suggestion.
+  /// Returns nil when `name` is valid, else the one-line error message with a suggestion, e.g.
+  /// `invalid name "Price calculation": use lowercase letters, digits and '-' (e.g.
+  /// price-calculation)`. `kind` ("process name", "application name") words the rarer cases.
   public static func problem(_ name: String, kind: String = "name") -> String? {
     if isValid(name) { return nil }
-    let hint = suggestion(for: name)
-    let example = hint.map { " (e.g. \($0))" } ?? ""
-    if name.utf8.count > maxLength {
-      return
-        "invalid \(kind) \"\(name)\": at most \(maxLength) characters, got \(name.utf8.count)\(example)"
+    let example = suggestion(for: name).map { " (e.g. \($0))" } ?? ""
+    let u = Array(name.utf8)
+    if !u.allSatisfy({ isLower($0) || isDigit($0) || $0 == UInt8(ascii: "-") }) || u.isEmpty {
+      return "invalid name \"\(name)\": use lowercase letters, digits and '-'\(example)"
     }
-    return
-      "invalid \(kind) \"\(name)\": use lowercase letters, digits and '-', starting with a letter\(example)"
+    if u.count > maxLength {
+      return "invalid name \"\(name)\": a \(kind) has at most \(maxLength) characters, got \(u.count)"
+        + example
+    }
+    if let first = u.first, !isLower(first) {
+      return "invalid name \"\(name)\": a \(kind) must start with a letter\(example)"
+    }
+    return "invalid name \"\(name)\": a \(kind) must not end with '-'\(example)"
   }
 
   public static func validate(_ name: String, kind: String = "name") throws(CoreError) {

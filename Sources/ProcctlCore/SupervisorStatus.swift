@@ -14,6 +14,8 @@ public struct SupervisorStatus: Sendable, Equatable, Codable {
   /// The applications supervised (nil: all).
   public var apps: [String]?
   public var instances: [InstanceStatus]
+  /// How pod sizes are enforced: "cgroup v2", "cgroup v1" or "rlimit" (nil: an older writer).
+  public var limits: String?
 
   public init(
     pid: Int32, procStartTicks: UInt64, startedAt: Timestamp, updatedAt: Timestamp,
@@ -55,6 +57,12 @@ public struct InstanceStatus: Sendable, Equatable, Codable {
   public var size: String
   public var milliCPU: Int
   public var memoryMB: Int
+  /// The instance's cgroup directories (one per hierarchy), where `ps` reads its live memory
+  /// and CPU use; nil without cgroups.
+  public var cgroup: [String]?
+  /// The group's CPU time (µs) when the current process started: `ps` subtracts it to show the
+  /// CPU used by this run (the group is reused across restarts).
+  public var cpuUsecAtStart: Int?
 
   public init(
     app: String, process: String, instance: Int, state: String, pid: Int32? = nil,

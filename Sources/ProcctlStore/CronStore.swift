@@ -80,6 +80,31 @@ public struct CronStore: Sendable {
     try FileIO.writeAtomically(try encode(memory, path: memoryFile), to: memoryFile)
   }
 
+  // MARK: status
+
+  /// What the running scheduler last reported (`cron/status.json`): next run and active runs
+  /// per job. Nil when missing or unreadable.
+  public func readStatus() -> [CronJobStatus]? {
+    guard let bytes = try? FileIO.readFile(statusFile), !bytes.isEmpty else { return nil }
+    return try? JSONDecoder().decode([CronJobStatus].self, from: Data(bytes))
+  }
+
+  /// Atomic but not fsynced: it describes live processes, like the supervisor's status file.
+  public func writeStatus(_ status: [CronJobStatus]) throws(StoreError) {
+    try FileIO.makeDirectories(cronDir)
+    let bytes = try encode(status, path: statusFile)
+    let tmp = statusFile + ".tmp"
+    let fd = FileIO.retrying { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+    if fd < 0 { throw .system(call: "open", path: tmp, errno: errno) }
+    do {
+      defer { close(fd) }
+      try FileIO.writeAll(fd, bytes, path: tmp)
+    }
+    if rename(tmp, statusFile) != 0 { throw .system(call: "rename", path: statusFile, errno: errno) }
+  }
+
+  public var statusFile: String { cronDir + "/status.json" }
+
   // MARK: history
 
   /// The job's runs, oldest first; empty when none were recorded.

@@ -24,6 +24,10 @@ enum StatusEncoder {
       instance(inst, &o)
     }
     o.raw("]")
+    if let l = s.limits {
+      o.key("limits")
+      o.string(l)
+    }
     o.key("pid")
     o.int(Int(s.pid))
     o.key("procStartTicks")
@@ -45,6 +49,19 @@ enum StatusEncoder {
     o.string(i.app)
     o.key("backoffAttempts")
     o.int(i.backoffAttempts)
+    if let groups = i.cgroup {
+      o.key("cgroup")
+      o.raw("[")
+      for (n, g) in groups.enumerated() {
+        if n > 0 { o.raw(",") }
+        o.string(g)
+      }
+      o.raw("]")
+    }
+    if let c = i.cpuUsecAtStart {
+      o.key("cpuUsecAtStart")
+      o.int(c)
+    }
     if let e = i.error {
       o.key("error")
       o.string(e)
@@ -64,6 +81,11 @@ enum StatusEncoder {
       case .spawnFailed(let why):
         o.key("spawnError")
         o.string(why)
+      case .oomKilled:
+        o.key("reason")
+        o.string("OOMKilled")
+        o.key("signal")
+        o.int(9)
       }
       o.close()
     }

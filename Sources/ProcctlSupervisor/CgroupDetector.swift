@@ -77,6 +77,14 @@ public enum CgroupDetector {
     }
   }
 
+  /// The best available mode (never throws: rlimit is always available).
+  public static func auto(system: CgroupSystem = .live()) -> LimitsDetection {
+    if let d = try? detect(override: .auto, system: system) { return d }
+    return LimitsDetection(
+      mode: .rlimit, reason: "cgroups could not be probed; memory capped with RLIMIT_AS, CPU not capped",
+      findings: [], hierarchies: [], baseDirs: [], moveSelfToLeaf: false)
+  }
+
   enum Evaluation {
     case success(LimitsDetection)
     case failure(String)

@@ -17,6 +17,9 @@ public final class CgroupManager {
   public let roots: [String]
   /// CFS period used for every CPU limit.
   public static let cpuPeriodMicroseconds = 100_000
+  /// v2: the base directories where this run enabled cpu and memory for children (undone at
+  /// exit, so the supervisor can move back out of its leaf).
+  private var enabledAt: [String] = []
   /// oom_kill counter of each group when its current instance was started.
   private var oomBaseline: [String: Int] = [:]
 
@@ -64,10 +67,26 @@ public final class CgroupManager {
     }
     for (i, root) in roots.enumerated() {
       let base = detection.baseDirs[i]
-      if isV2 { try enableControllers(base) }
-      try CgroupFiles.makeDirectory(base + "/procctl")
-      if isV2 { try enableControllers(base + "/procctl") }
-      try CgroupFiles.makeDirectory(root)
+      if isV2 {
+        let before = CgroupFiles.read(base + "/cgroup.subtree_control") ?? ""
+        try enableControllers(base)
+        if !(before.contains("cpu") && before.contains("memory")) { enabledAt.append(base) }
+      }
+      // Another state directory's supervisor may remove the shared `procctl` directory (empty
+      // at its exit) between our two mkdirs: try again then.
+      var attempt = 0
+      while true {
+        do throws(StoreError) {
+          try CgroupFiles.makeDirectory(base + "/procctl")
+          if isV2 { try enableControllers(base + "/procctl") }
+          try CgroupFiles.makeDirectory(root)
+          break
+        } catch {
+          attempt += 1
+          if case .system(_, _, let e) = error, e == ENOENT, attempt < 10 { continue }
+          throw error
+        }
+      }
       if isV2 { try enableControllers(root) }
     }
     return removeStale()
@@ -112,8 +131,13 @@ public final class CgroupManager {
       _ = CgroupFiles.removeDirectory(root)
       _ = CgroupFiles.removeDirectory(detection.baseDirs[i] + "/procctl")
     }
+    for base in enabledAt where base != detection.hierarchies.first?.mountPoint {
+      try? CgroupFiles.write(base + "/cgroup.subtree_control", "-cpu -memory")
+    }
+    enabledAt.removeAll()
     if isV2, detection.moveSelfToLeaf, let h = detection.hierarchies.first {
-      // Back to where we came from, so the leaf can go.
+      // Back to where we came from (allowed again now that it delegates no controllers), so
+      // the leaf can go.
       try? CgroupFiles.write(h.ownDir + "/cgroup.procs", "0")
       _ = CgroupFiles.removeDirectory(h.ownDir + "/procctl-supervisor")
     }
@@ -157,7 +181,10 @@ public final class CgroupManager {
     if detection.mode == .rlimit {
       return SpawnLimits(procsFiles: [], addressSpaceLimit: size.memoryBytes)
     }
-    return SpawnLimits(procsFiles: cg?.procsFiles ?? [], addressSpaceLimit: nil)
+    let join = isV2 ? "/cgroup.procs" : "/tasks"
+    return SpawnLimits(
+      procsFiles: cg?.dirs.map { $0 + join } ?? [], addressSpaceLimit: nil,
+      directory: isV2 ? cg?.dirs.first : nil)
   }
 
   private func writeMemory(_ cg: InstanceCgroup, bytes: Int) throws(StoreError) {

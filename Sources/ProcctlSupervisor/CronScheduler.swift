@@ -41,21 +41,6 @@ public struct CronLaunch: Sendable {
   public var environment: [String: String]
 }
 
-/// A cron job's scheduler state as `ps` and `list` show it (`cron/status.json`).
-public struct CronJobStatus: Sendable, Equatable, Codable {
-  public var app: String
-  public var process: String
-  public var nextRunAt: Timestamp?
-  public var activeRuns: [ActiveRun]
-  public var lastRun: CronRun?
-
-  public struct ActiveRun: Sendable, Equatable, Codable {
-    public var id: String
-    public var pid: Int32
-    public var startedAt: Timestamp
-  }
-}
-
 /// The scheduler inside `procctl up`: one `CronJobMachine` per cron job decides; this class
 /// performs the decisions (start runs, stop them with the stop ladder, time them out, persist the
 /// last scheduled time before acting, record every run) and keeps one timer per job armed for
@@ -156,6 +141,7 @@ public final class CronScheduler {
             schedule: schedule, zone: zone, concurrency: spec.concurrency ?? .forbid,
             catchUp: spec.catchUp ?? .none, lastScheduled: remembered))
         jobs[key] = job
+        closeAbandonedRuns(job)
         runtime.log("\(key): scheduled \"\(spec.schedule ?? "")\" in \(zone.name)")
         perform(job.machine.start(now: now), job)
       }
@@ -186,6 +172,7 @@ public final class CronScheduler {
     guard let (job, run) = runsByPid.removeValue(forKey: pid) else { return false }
     // Whatever the run left in its process group goes with it.
     runtime.signalGroup(pid, SIGKILL)
+    if let note = reaped?(pid, waitStatus) { run.record.error = note }
     for t in [run.timeoutTimer, run.killTimer].compactMap({ $0 }) { runtime.cancelTimer(t) }
     let exited = waitStatus & 0x7f == 0
     run.record.finish(
@@ -219,6 +206,15 @@ public final class CronScheduler {
 
   /// The pids of active runs (children the supervisor must not treat as strays).
   public var activePids: [Int32] { Array(runsByPid.keys) }
+
+  /// The active runs, for telling their descendants from strays.
+  public var activeRuns: [(app: String, process: String, id: String)] {
+    runsByPid.values.map { ($0.job.app, $0.job.spec.name, $0.run.record.id) }
+  }
+
+  /// Called once a run's process was reaped (the supervisor's guard and cgroup cleanup); may
+  /// return a note for the run's record, such as an OOM kill.
+  public var reaped: ((_ pid: Int32, _ waitStatus: Int32) -> String?)?
 
   public func status() -> [CronJobStatus] {
     statusDirty = false
@@ -358,6 +354,21 @@ public final class CronScheduler {
     store.removeHistory(app: job.app, process: job.spec.name)
     lastRecorded[job.key] = nil
     statusDirty = true
+  }
+
+  /// Runs recorded as active by a supervisor that was killed: their processes were ended with
+  /// it (guard, leftover sweep), so they are recorded as failed, not left running forever.
+  private func closeAbandonedRuns(_ job: Job) {
+    guard var runs = try? store.history(app: job.app, process: job.spec.name),
+      runs.contains(where: { $0.outcome == .running })
+    else { return }
+    for i in runs.indices where runs[i].outcome == .running {
+      runs[i].outcome = .failed
+      runs[i].error = "the supervisor stopped before the run ended"
+    }
+    do { try store.writeHistory(runs, app: job.app, process: job.spec.name) } catch {
+      runtime.log("\(job.key): could not update its run history: \(error.description)")
+    }
   }
 
   /// Adds or updates the run in the job's history file.

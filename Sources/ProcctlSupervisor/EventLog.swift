@@ -28,6 +28,22 @@ public enum SupervisorEvent: Sendable {
   case escalating(signal: Int32)
   case note(String)
 
+  /// The application the event concerns (nil: the supervisor itself), for events.log.
+  public var app: String? {
+    switch self {
+    case .started(let k, _, _), .startFailed(let k, _), .exited(let k, _, _, _),
+      .restartingNow(let k), .restartingAfter(let k, _, _), .stopping(let k, _),
+      .killing(let k, _, _), .stopped(let k), .restarting(let k, _):
+      return k.app
+    case .created(let p, _), .scaled(let p, _, _), .rollingRestart(let p), .deleted(let p):
+      return p.app
+    case .supervisorStarted, .supervisorStopped, .leftoversKilled, .orphanKilled, .stateUnreadable,
+      .shuttingDown,
+      .escalating, .note:
+      return nil
+    }
+  }
+
   public var message: String {
     switch self {
     case .supervisorStarted(let pid, let home, let apps):
@@ -83,13 +99,17 @@ public enum SupervisorEvent: Sendable {
 /// started (pid 4242)") to stderr. Issue 4 also appends them to logs/events.log: add a sink.
 public final class EventLog {
   private var sinks: [Int32]
+  /// `logs/events.log` (issue 4), read back by `procctl events`.
+  public var file: EventFileWriter?
 
   public init(fds: [Int32] = [2]) { self.sinks = fds }
 
   public func addSink(_ fd: Int32) { sinks.append(fd) }
 
   public func emit(_ event: SupervisorEvent) {
-    let line = Timestamp(epochMs: cprocctl_realtime_ms()).description + " " + event.message + "\n"
+    let now = cprocctl_realtime_ms()
+    file?.record(event.message, app: event.app, atMs: now)
+    let line = Timestamp(epochMs: now).description + " " + event.message + "\n"
     var bytes = Array(line.utf8)
     for fd in sinks {
       var off = 0

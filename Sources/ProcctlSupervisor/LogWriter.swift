@@ -58,7 +58,6 @@ public final class LogWriter {
     file = LogFile(path: path, rotation: rotation)
     self.maxLine = max(16, maxLine)
     self.maxPending = maxPending
-    out.reserveCapacity(128 * 1024)
   }
 
   public var path: String { file.path }

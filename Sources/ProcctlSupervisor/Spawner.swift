@@ -20,6 +20,9 @@ public struct SpawnRequest: Sendable {
   /// cgroup.procs files the child writes its own pid into before exec, so it is inside its
   /// cgroups before it runs a single instruction of the command (issue 4 fills these in).
   public var cgroupProcs: [String]
+  /// A cgroup v2 directory (open fd) to start the child in with clone3 CLONE_INTO_CGROUP;
+  /// `cgroupProcs` is the fallback where clone3 is refused.
+  public var cgroupFD: Int32?
   /// RLIMIT_AS in bytes, where cgroups cannot be used.
   public var rlimitAS: Int?
   /// Signal the child gets when the supervisor's main thread dies (SIGKILL).
@@ -85,10 +88,11 @@ public enum Spawner {
     req.stdin_fd = r.stdin
     req.stdout_fd = r.stdout
     req.stderr_fd = r.stderr
+    req.cgroup_fd = r.cgroupFD ?? -1
     req.rlimit_as = r.rlimitAS.map { Int64($0) } ?? -1
     req.pdeathsig = r.parentDeathSignal
     // Every pointer below lives until `body` returns, and the child is done with them by then
-    // (vfork: it has exec'd; fork: it has its own copy).
+    // (CLONE_VFORK: the child has exec'd or failed).
     return withCString(r.cwd) { cwd in
       withCString(r.executable) { exe in
         shell.withCString { sh in

@@ -13,11 +13,17 @@ public struct SupervisorOptions: Sendable {
   /// The environment instances inherit (the supervisor's own), before the process's `env` and
   /// the PROCCTL_* variables are laid over it.
   public var environment: [String: String]
+  /// How pod sizes are enforced (nil: detect the best available at start).
+  public var limits: LimitsDetection?
 
-  public init(paths: StatePaths, apps: [String] = [], environment: [String: String]) {
+  public init(
+    paths: StatePaths, apps: [String] = [], environment: [String: String],
+    limits: LimitsDetection? = nil
+  ) {
     self.paths = paths
     self.apps = apps
     self.environment = environment
+    self.limits = limits
   }
 }
 
@@ -42,21 +48,28 @@ public final class Supervisor {
   public var instanceReaped: ((InstanceKey, Int32) -> Void)?
 
   private var phase = Phase.running
+  /// Cgroups / RLIMIT_AS and the log pipes (issue 4).
+  var limits: LimitsDriver?
   private var groups: [ProcessKey: ProcessGroup] = [:]
   private var byPid: [Int32: Instance] = [:]
   private var statusDirty = true
   private var lock: FileLock?
-  private var guardProcess: SupervisorGuard?
+  var guardProcess: SupervisorGuard?
   private var signalFD: Int32 = -1
   private var inotifyFD: Int32 = -1
   private var homeWatch: Int32 = -1
   private var runWatch: Int32 = -1
-  private var devNull: Int32 = -1
+  var devNull: Int32 = -1
   private var appliedRevision = 0
   private var startedAtMs: Int64 = 0
   private var selfTicks: UInt64 = 0
   /// "PID.TICKS": names this supervisor run in its instances' PROCCTL_INSTANCE_ID.
-  private var runID = ""
+  var runID = ""
+  /// The supervisor's environment minus PROCCTL_* variables (cron runs start from it).
+  var baseEnvironment: [String] = []
+  /// The cron scheduler (issue 5) and its runtime on this loop.
+  var cron: CronScheduler?
+  var cronRuntime: CronSupervisorRuntime?
   private var rng = SystemRandomNumberGenerator()
   /// Set by a reconcile: give back the memory only that work needed, once the loop is idle.
   private var trimPending = true
@@ -113,8 +126,34 @@ public final class Supervisor {
 
     devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
     if devNull < 0 { throw .system(call: "open /dev/null", errno: cprocctl_errno()) }
+    baseEnvironment = options.environment.compactMap { k, v in
+      k.hasPrefix("PROCCTL_") ? nil : "\(k)=\(v)"
+    }
+
+    events.file = EventFileWriter(path: paths.logsDir + "/events.log")
+    let detection = options.limits ?? CgroupDetector.auto()
+    let driver = LimitsDriver(detection: detection, paths: paths, loop: loop)
+    driver.rotationFor = { [unowned self] key in
+      let spec = self.groups[key.processKey]?.desired
+      return LogRotation(maxBytes: spec?.logMaxSize, files: spec?.logFiles)
+    }
+    limits = driver
+    output = driver
+    events.emit(.note(detection.summary))
 
     killLeftovers()
+    do {
+      let stale = try driver.start()
+      if stale.groupsRemoved > 0 || stale.processesKilled > 0 {
+        events.emit(
+          .note(
+            "removed \(stale.groupsRemoved) cgroup(s) left by a previous run, ending \(stale.processesKilled) process(es)"
+          ))
+      }
+      for left in stale.groupsLeft { events.emit(.note("could not remove stale cgroup \(left)")) }
+    } catch {
+      throw .store(error)
+    }
     // Orphans of our instances (double-forked daemons) are reparented to us, so a stop can end
     // them too.
     if cprocctl_set_subreaper() != 0 {
@@ -124,10 +163,12 @@ public final class Supervisor {
     loop.onEachIteration { [unowned self] in self.endOfIteration() }
     events.emit(.supervisorStarted(pid: pid, home: paths.home, apps: options.apps))
     clearRequests()
+    cron = try startCron()
     reconcile(doc)
     endOfIteration()
     try loop.run()
 
+    limits?.shutdown()
     statusStore.remove()
     guardProcess?.close()
     events.emit(.supervisorStopped)
@@ -212,6 +253,7 @@ public final class Supervisor {
     events.emit(.shuttingDown(signal: signal, instances: all.count))
     phase = .stopping
     for inst in all { apply(inst, .stop) }
+    cron?.shutdown()
     checkShutdownDone()
   }
 
@@ -219,13 +261,14 @@ public final class Supervisor {
     events.emit(.escalating(signal: signal))
     phase = .killing
     for inst in allInstances() { apply(inst, .kill) }
+    cron?.killAll()
     sweepOrphans()
     checkShutdownDone()
   }
 
   /// Once every instance is gone, ends what they left behind and waits for it; then stops.
   private func checkShutdownDone() {
-    guard phase != .running, groups.isEmpty else { return }
+    guard phase != .running, groups.isEmpty, (cron?.activeRunCount ?? 0) == 0 else { return }
     let rest = children().filter { $0 != guardProcess?.pid }
     if rest.isEmpty {
       loop.stop()
@@ -269,6 +312,8 @@ public final class Supervisor {
       any = true
       if let inst = byPid.removeValue(forKey: pid) {
         processExited(inst, status: status)
+      } else if cron?.childExited(pid: pid, waitStatus: status) == true {
+        continue
       } else if pid == guardProcess?.pid {
         events.emit(.note("guard process \(pid) exited; starting a new one"))
         restartGuard()
@@ -290,7 +335,8 @@ public final class Supervisor {
     instanceReaped?(inst.key, status)
     inst.pid = 0
     inst.procStartTicks = nil
-    let exit = ExitStatus(waitStatus: status)
+    // Ends what is left in its cgroup; tells an OOM kill from a plain SIGKILL.
+    let exit = limits?.reaped(inst.key, waitStatus: status) ?? ExitStatus(waitStatus: status)
     inst.lastExit = exit
     inst.lastExitAtMs = cprocctl_realtime_ms()
     events.emit(.exited(inst.key, pid: pid, status: exit, ranForMs: ranMs))
@@ -359,6 +405,7 @@ public final class Supervisor {
             events.emit(.created(key, instances: spec.instances))
           }
           g.desired = spec
+          if g.size != size { resizeInPlace(g, to: size) }
           g.size = size
         } else {
           group = ProcessGroup(key: key, desired: spec, size: size)
@@ -395,6 +442,7 @@ public final class Supervisor {
         apply(inst, .stop)
       }
     }
+    cron?.apply(doc, catalogue: catalogue, apps: options.apps)
     statusDirty = true
     trimPending = true
   }
@@ -406,7 +454,8 @@ public final class Supervisor {
     var next: Instance?
     for inst in group.instances.values {
       if case .stopping(then: .restart) = inst.machine.state { return }
-      guard inst.key.index <= desired.instances, inst.spec.needsRestart(comparedTo: desired)
+      guard inst.key.index <= desired.instances,
+        inst.spec.needsRestart(comparedTo: desired) || inst.size != group.size
       else { continue }
       switch inst.machine.state {
       case .starting, .running:
@@ -417,6 +466,22 @@ public final class Supervisor {
     if let next {
       events.emit(.restarting(next.key, reason: "rolling restart"))
       apply(next, .restart)
+    }
+  }
+
+  /// A new pod size for running instances: rewritten in their cgroups where possible; the
+  /// others keep their old size and `rollingStep` restarts them one at a time.
+  private func resizeInPlace(_ group: ProcessGroup, to size: PodSize) {
+    for inst in group.instances.values.sorted(by: { $0.key.index < $1.key.index })
+    where inst.machine.hasProcess && inst.size != size {
+      switch limits?.resize(inst.key, from: inst.size, to: size) ?? .restartNeeded("no limits") {
+      case .applied:
+        events.emit(
+          .note("\(inst.key) resized in place from \(inst.size.name) to \(size.name) (pid \(inst.pid))"))
+        inst.size = size
+      case .restartNeeded(let why):
+        events.emit(.note("\(inst.key) resize to \(size.name) needs a restart: \(why)"))
+      }
     }
   }
 
@@ -470,6 +535,7 @@ public final class Supervisor {
           ? "killed at once" : "did not stop within \(EventLog.msText(inst.machine.stopTimeoutMs))"
         events.emit(.killing(inst.key, pid: inst.pid, reason: why))
         kill(-inst.pid, SIGKILL)
+        limits?.killAll(inst.key)
       }
       return nil
     case .remove:
@@ -482,6 +548,7 @@ public final class Supervisor {
           groups[pkey] = nil
         }
       }
+      limits?.removed(inst.key)
       events.emit(.stopped(inst.key))
       return nil
     }
@@ -518,6 +585,7 @@ public final class Supervisor {
       req.executable = direct.path
       req.arguments = direct.argv
     }
+    if let problem = limits?.prepareSpawn(inst.key, inst.size, &req) { events.emit(.note(problem)) }
     prepareSpawn?(inst.key, inst.size, &req)
     let result = Spawner.spawn(req)
     switch result {
@@ -625,8 +693,9 @@ public final class Supervisor {
   /// started them (a daemon double-forked by an instance that has since stopped or restarted).
   private func sweepOrphans() {
     let kids = children()
-    if kids.count <= byPid.count + 1 { return }
-    var live = Set<String>()
+    let cronPids = Set(cron?.activePids ?? [])
+    if kids.count <= byPid.count + cronPids.count + 1 { return }
+    var live = Set(cron?.activeRuns.map { "\(runID)/\($0.app)/\($0.process)/run/\($0.id)" } ?? [])
     for inst in byPid.values {
       switch inst.machine.state {
       case .starting, .running: live.insert(inst.runID)
@@ -634,7 +703,7 @@ public final class Supervisor {
       }
     }
     var env = [CChar](repeating: 0, count: 65536)
-    for pid in kids where byPid[pid] == nil && pid != guardProcess?.pid {
+    for pid in kids where byPid[pid] == nil && pid != guardProcess?.pid && !cronPids.contains(pid) {
       let n = env.withUnsafeMutableBufferPointer {
         cprocctl_read_environ(pid, $0.baseAddress, $0.count)
       }
@@ -739,12 +808,16 @@ public final class Supervisor {
       if inst.pid > 0 && inst.procStartTicks == nil {
         inst.procStartTicks = ProcStat.startTicks(pid: inst.pid)
       }
-      list.append(inst.status())
+      var st = inst.status()
+      st.cgroup = limits?.dirs(inst.key)
+      st.cpuUsecAtStart = limits?.cpuUsecAtStart(inst.key)
+      list.append(st)
     }
-    let status = SupervisorStatus(
+    var status = SupervisorStatus(
       pid: getpid(), procStartTicks: selfTicks, startedAt: Timestamp(epochMs: startedAtMs),
       updatedAt: Timestamp(epochMs: cprocctl_realtime_ms()), revision: appliedRevision,
       apps: options.apps.isEmpty ? nil : options.apps, instances: list)
+    status.limits = limits?.mode.title
     do { try statusStore.write(status) } catch {
       events.emit(.note("could not write status: \(error.description)"))
     }

@@ -29,7 +29,7 @@ import Testing
     let s = Sandbox()
     expectInvalid(
       s.run(["apps", "create", "Price calculation"]),
-      "invalid application name \"Price calculation\": use lowercase letters, digits and '-', starting with a letter (e.g. price-calculation)"
+      "invalid name \"Price calculation\": use lowercase letters, digits and \'-\' (e.g. price-calculation)"
     )
     #expect(s.stateBytes == nil)
   }

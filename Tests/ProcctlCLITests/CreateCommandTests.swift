@@ -153,7 +153,7 @@ import Testing
     let s = Sandbox().withDemo()
     expectInvalid(
       s.run(["create", "--name", "Price calculation", "--command", "x", "-y"]),
-      "invalid process name \"Price calculation\": use lowercase letters, digits and '-', starting with a letter (e.g. price-calculation)"
+      "invalid name \"Price calculation\": use lowercase letters, digits and \'-\' (e.g. price-calculation)"
     )
   }
 

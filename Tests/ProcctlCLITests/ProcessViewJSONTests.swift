@@ -37,6 +37,7 @@ import Testing
     v.memoryMB = 512
     v.minUptimeMs = 1000
     v.running = 1
+    v.nextRunAt = "2026-03-29T03:00:00+02:00"
     var w = JSONWriter()
     v.write(to: &w)
     guard case .object(let o) = try JSONParser.parse(w.document) else {

@@ -107,9 +107,10 @@ import Testing
     expectOK(s.run(["--home", other.path, "apps", "create", "a1"]))
     expectOK(s.run(["apps", "create", "a2", "--home", other.path]))
     expectOK(s.run(["--home=\(other.path)", "apps", "create", "a3"]))
+    expectOK(s.run(["apps", "--home", other.path, "create", "a4"]))
     #expect(s.stateBytes == nil)
     let names = (json(s.run(["apps", "list", "--json", "--home", other.path]).stdout)["apps"] as? [[String: Any]])?
       .compactMap { $0["name"] as? String }
-    #expect(names == ["a1", "a2", "a3"])
+    #expect(names == ["a1", "a2", "a3", "a4"])
   }
 }

@@ -104,6 +104,11 @@ struct CronJobMachineTests {
       .start(scheduledAt: ts("2026-01-01T10:01:00Z"), trigger: .schedule)))
   }
 
+  @Test func newJobDoesNotRunATimeBeforeItsStart() throws {
+    var m = try machine()
+    #expect(m.start(now: ts("2026-01-01T10:01:00.500Z")) == [.arm(ts("2026-01-01T10:02:00Z"))])
+  }
+
   @Test func clockSetBackNeverRepeatsATime() throws {
     var m = try machine(last: "2026-01-01T10:05:00Z")
     #expect(m.start(now: ts("2026-01-01T09:00:00Z")) == [.arm(ts("2026-01-01T10:06:00Z"))])

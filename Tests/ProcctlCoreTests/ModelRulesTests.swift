@@ -16,7 +16,7 @@ struct ModelRulesTests {
   @Test func nameSuggestion() {
     #expect(
       Name.problem("Price calculation", kind: "name")
-        == "invalid name \"Price calculation\": use lowercase letters, digits and '-', starting with a letter (e.g. price-calculation)"
+        == "invalid name \"Price calculation\": use lowercase letters, digits and \'-\' (e.g. price-calculation)"
     )
     #expect(Name.suggestion(for: "9 Lives!") == "lives")
   }

@@ -182,6 +182,22 @@ struct CronSchedulerTests {
     #expect(s3.status().first?.nextRunAt == Timestamp.parse("2026-01-01T10:20:00Z"))
   }
 
+  @Test func runsOfAKilledSupervisorAreClosed() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    let rt1 = FakeCronRuntime("2026-01-01T10:00:30Z")
+    let s1 = CronScheduler(runtime: rt1, store: store)
+    s1.apply(doc(), catalogue: .builtIn, apps: [])
+    rt1.advance(to: "2026-01-01T10:01:00Z")
+    // s1 is killed with its run; a new supervisor starts.
+    let s2 = CronScheduler(runtime: FakeCronRuntime("2026-01-01T10:01:30Z"), store: store)
+    s2.apply(doc(), catalogue: .builtIn, apps: [])
+    let runs = try store.history(app: "app", process: "job")
+    #expect(runs.map(\.outcome) == [.failed])
+    #expect(runs[0].error == "the supervisor stopped before the run ended")
+  }
+
   @Test func catchUpNoneRecordsMissedAndWaits() throws {
     let home = TempHome()
     defer { home.remove() }

@@ -1,6 +1,7 @@
 import Foundation
 import ProcctlCore
 import ProcctlStore
+import ProcctlSupervisor
 import ProcctlTestSupport
 
 #if canImport(Glibc)
@@ -15,9 +16,12 @@ final class SupervisorHarness: @unchecked Sendable {
   let token: String
   private(set) var supervisors: [Process] = []
   private var seenPids = Set<Int32>()
+  /// This state directory's cgroup subtree: a supervisor killed with SIGKILL leaves it behind.
+  private let cgroups: CgroupManager
 
   init() {
     token = "t" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    cgroups = CgroupManager(detection: CgroupDetector.auto(), home: home.path)
     _ = procctl(["billing", "payment-method", "set", "test-card", "--yes"])
     _ = procctl(["apps", "create", "demo", "--yes"])
   }
@@ -141,6 +145,7 @@ final class SupervisorHarness: @unchecked Sendable {
       kill(pid, SIGKILL)
     }
     for pid in tokenProcesses() { kill(pid, SIGKILL) }
+    cgroups.shutdown()
     home.remove()
   }
 }

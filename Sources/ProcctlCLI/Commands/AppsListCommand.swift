@@ -4,7 +4,8 @@ import ProcctlCore
 public struct AppsListCommand: Command {
   public static let name = "apps list"
   public static let abstract = "List the applications."
-  public static let discussion = "Exit codes: 0 (also when there are none), 6 state file unreadable."
+  public static let discussion =
+    "Exit codes: 0 (also when there are none), 6 state file unreadable."
   public static let options = [CommonOptions.json]
   public static let examples = ["procctl apps list", "procctl apps list --json"]
 

@@ -42,7 +42,9 @@ public struct BillingCommand: Command {
         name: a.name, workers: a.processes.count - crons.count, cronJobs: crons.count,
         monthlyCents: Pricing.monthly(a, catalogue: catalogue).value,
         cronHourlyMillicents: crons.reduce(0) {
-          $0 + BillingPeriod.hourlyMillicents(monthly: catalogue.size(named: $1.size)?.monthly ?? .zero)
+          $0
+            + BillingPeriod.hourlyMillicents(
+              monthly: catalogue.size(named: $1.size)?.monthly ?? .zero)
         })
     }
     let total = bills.reduce(0) { $0 + $1.monthlyCents }
@@ -53,7 +55,8 @@ public struct BillingCommand: Command {
       return ExitCode.success
     }
     context.out.line(
-      "Payment method: \(doc.paymentMethod ?? "none (set one with 'procctl billing payment-method set LABEL')")")
+      "Payment method: \(doc.paymentMethod ?? "none (set one with 'procctl billing payment-method set LABEL')")"
+    )
     context.out.line()
     var t = Table([
       .init("APP"), .init("WORKERS", rightAligned: true), .init("CRON JOBS", rightAligned: true),
@@ -66,7 +69,8 @@ public struct BillingCommand: Command {
     context.out.write(t.render())
     if bills.contains(where: { $0.cronJobs > 0 }) {
       context.out.line()
-      context.out.line("Cron jobs are billed per hour while a run is active ('procctl list' shows their rates).")
+      context.out.line(
+        "Cron jobs are billed per hour while a run is active ('procctl list' shows their rates).")
     }
     return ExitCode.success
   }

@@ -29,7 +29,8 @@ public struct BillingPaymentMethodSetCommand: Command {
     return try ChangeFlow.perform(context, flags: flags) { doc, _ in
       let old = doc.paymentMethod
       doc.paymentMethod = value
-      var plan = ChangePlan(app: "", action: "billing payment-method set", done: "payment method set to \(value)")
+      var plan = ChangePlan(
+        app: "", action: "billing payment-method set", done: "payment method set to \(value)")
       plan.headline = "Set the payment method"
       plan.changes = ["payment method: \(old ?? "none") -> \(value)"]
       return plan

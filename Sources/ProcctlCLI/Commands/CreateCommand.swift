@@ -18,10 +18,15 @@ public struct CreateCommand: Command {
     [
       CommonOptions.app,
       OptionSpec("name", short: "n", value: "NAME", help: "The process's name.", required: true),
-      OptionSpec("type", short: "t", value: "worker|cron", help: "Background worker or cron job.", default: "worker"),
+      OptionSpec(
+        "type", short: "t", value: "worker|cron", help: "Background worker or cron job.",
+        default: "worker"),
       ProcessOptions.command.asRequired(),
-      OptionSpec("size", short: "s", value: "SIZE", help: "Pod size (see 'procctl sizes').", default: "s1"),
-      OptionSpec("instances", short: "i", value: "N", help: "Instances, 1 to 50 (cron jobs: 1).", default: "1"),
+      OptionSpec(
+        "size", short: "s", value: "SIZE", help: "Pod size (see 'procctl sizes').", default: "s1"),
+      OptionSpec(
+        "instances", short: "i", value: "N", help: "Instances, 1 to 50 (cron jobs: 1).",
+        default: "1"),
     ] + ProcessOptions.shared + CommonOptions.change
   public static let examples = [
     "procctl create --app shop --name web --command 'python3 -m http.server 8080' --size s2 --instances 3 --yes",

@@ -110,20 +110,8 @@ public struct CronRunCommand: Command {
   }
 }
 
-/// Whether a supervisor (`procctl up`) holds the state directory.
+/// Whether a supervisor (`procctl up`) runs on the state directory: its status file names a
+/// live process (pid and start time checked).
 enum SupervisorLiveness {
-  static func isRunning(_ paths: StatePaths) -> Bool {
-    // The supervisor holds an exclusive flock on its lock file for its whole life; a shared
-    // probe would disturb nobody, but flock cannot test without taking, so read /proc/locks
-    // instead: cheap and side-effect free.
-    var st = stat()
-    guard stat(paths.supervisorLockFile, &st) == 0,
-      let locks = try? FileIO.readFile("/proc/locks")
-    else { return false }
-    let inode = ":\(st.st_ino) "
-    let text = String(decoding: locks, as: UTF8.self)
-    return text.split(separator: "\n").contains { line in
-      line.contains("FLOCK") && (line + " ").contains(inode)
-    }
-  }
+  static func isRunning(_ paths: StatePaths) -> Bool { StatusStore(paths: paths).readLive() != nil }
 }

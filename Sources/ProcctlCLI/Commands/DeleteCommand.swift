@@ -11,7 +11,9 @@ public struct DeleteCommand: Command {
     """
   public static let arguments = [ArgumentSpec("NAME...", "The processes to delete.")]
   public static let options = [CommonOptions.app] + CommonOptions.change
-  public static let examples = ["procctl delete web --yes", "procctl delete --app shop web report -y"]
+  public static let examples = [
+    "procctl delete web --yes", "procctl delete --app shop web report -y",
+  ]
 
   public var app: String?
   public var names: [String]
@@ -41,7 +43,8 @@ public struct DeleteCommand: Command {
       var doomed: [ProcessSpec] = []
       var seen = Set<String>()
       for n in names where seen.insert(n).inserted {
-        do { doomed.append(doc.apps[ai].processes[try Lookup.process(n, in: doc.apps[ai])]) } catch {
+        do { doomed.append(doc.apps[ai].processes[try Lookup.process(n, in: doc.apps[ai])]) } catch
+        {
           problems.append(error)
         }
       }

@@ -46,6 +46,16 @@ public struct ListCommand: Command {
               && $0.instance <= rows[i].spec.instances
           }.count
       }
+      // Cron jobs: active runs and the next run, from the scheduler's report.
+      let cron = CronJobView.rows(
+        doc: doc, status: CronStore(paths: context.paths).readStatus(), app: filter, process: nil)
+      var byKey: [String: CronJobView] = [:]
+      for c in cron { byKey["\(c.app)/\(c.process)"] = c }
+      for i in rows.indices where rows[i].spec.type == .cron {
+        let c = byKey["\(rows[i].app)/\(rows[i].spec.name)"]
+        rows[i].running = c?.activeRuns.count ?? 0
+        rows[i].nextRunAt = c?.nextRunAt
+      }
     } else if !json && rows.contains(where: { $0.spec.type == .worker }) {
       context.note("no supervisor is running for \(context.paths.home) (start one with 'procctl up')")
     }

@@ -1,5 +1,6 @@
 import ProcctlCore
 import ProcctlStore
+import ProcctlSupervisor
 
 /// `procctl ps`: one row per worker instance, from the running supervisor's status file.
 public struct PsCommand: Command {
@@ -12,7 +13,13 @@ public struct PsCommand: Command {
     desired instances are shown as 'not running' and a note says so (exit 0). JSON fields:
     supervisor {running, pid, startedAt}, instances [{app, process, instance, name, state, pid,
     startedAt, uptimeMs, restarts, lastExit {code|signal|spawnError}, lastExitAt, nextStartAt,
-    backoffAttempts, error, size, cpu, memoryMB, desired}]. Exit codes: 0, 2 invalid name,
+    backoffAttempts, error, size, cpu, memoryMB, memoryUsedBytes, cpuTimeMs, cpuUsed, desired}]
+    (memoryUsedBytes: the instance's cgroup's current memory; cpuTimeMs: CPU time of this run;
+    cpuUsed: its average in cores since it started; absent without cgroups). MEM and CPU show
+    use next to the limit: '23M/256M', '0.24/0.25'. Cron jobs get their own table (NEXT RUN,
+    ACTIVE runs, LAST RUN); JSON cronJobs [{app, process, schedule, timeZone, nextRunAt, active,
+    activeRuns [{id, pid, startedAt}], lastRunID, lastOutcome, lastExit}]. Exit codes: 0,
+    2 invalid name,
     4 application or process not found, 6 state file unreadable.
     """
   public static let arguments = [ArgumentSpec("[NAME]", "Only this process.")]
@@ -57,20 +64,27 @@ public struct PsCommand: Command {
     let now = context.now()
     let rows = PsCommand.rows(
       doc: doc, catalogue: catalogue, status: status, app: appFilter, process: process, now: now)
+    let cron = CronJobView.rows(
+      doc: doc, status: status == nil ? nil : CronStore(paths: context.paths).readStatus(),
+      app: appFilter, process: process)
     if json {
       let sup = SupervisorView(
         running: status != nil, pid: status?.pid, startedAt: status?.startedAt.description)
-      try JSONOutput.write(PsView(supervisor: sup, instances: rows), to: context)
+      try JSONOutput.write(PsView(supervisor: sup, instances: rows, cronJobs: cron), to: context)
     } else {
       if status == nil {
         context.note(
           "no supervisor is running for \(context.paths.home): showing the desired instances (start them with 'procctl up')"
         )
       }
-      if rows.isEmpty {
+      if rows.isEmpty && cron.isEmpty {
         context.note("no worker instances")
-      } else {
+      } else if !rows.isEmpty {
         context.out.write(PsCommand.table(rows, now: now))
+      }
+      if !cron.isEmpty {
+        if !rows.isEmpty { context.out.write("\n") }
+        context.out.write(CronJobView.table(cron, now: now, supervised: status != nil))
       }
     }
     return ExitCode.success
@@ -117,7 +131,8 @@ public struct PsCommand: Command {
     var t = Table([
       .init("APP"), .init("NAME"), .init("STATE"), .init("PID", rightAligned: true),
       .init("UPTIME", rightAligned: true), .init("RESTARTS", rightAligned: true),
-      .init("LAST EXIT"), .init("NEXT START"), .init("SIZE"),
+      .init("LAST EXIT"), .init("NEXT START"), .init("SIZE"), .init("MEM", rightAligned: true),
+      .init("CPU", rightAligned: true),
     ])
     for r in rows {
       var next = "-"
@@ -128,10 +143,33 @@ public struct PsCommand: Command {
       t.add([
         r.app, r.name, r.state, r.pid.map(String.init) ?? "-",
         r.uptimeMs.map { PsCommand.duration($0) } ?? "-", r.restarts.map(String.init) ?? "-",
-        r.lastExit?.short ?? "-", next, r.size,
+        r.lastExit?.short ?? "-", next, r.size, PsCommand.memory(r), PsCommand.cpu(r),
       ])
     }
     return t.render()
+  }
+
+  /// "23M/256M": current use next to the limit ("-/256M" without cgroups).
+  static func memory(_ r: InstanceView) -> String {
+    let limit = r.memoryMB.map { $0 % 1024 == 0 ? "\($0 / 1024)G" : "\($0)M" } ?? "-"
+    let used = r.memoryUsedBytes.map { b -> String in
+      let mib = Double(b) / 1_048_576
+      return mib < 10 ? String(Double(Int(mib * 10)) / 10) + "M" : "\(Int(mib.rounded()))M"
+    }
+    return "\(used ?? "-")/\(limit)"
+  }
+
+  /// "0.24/0.25": cores used on average since the current run started, next to the limit.
+  static func cpu(_ r: InstanceView) -> String {
+    let limit = r.cpu.map { c -> String in
+      let s = String(c)
+      return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
+    } ?? "-"
+    let used = r.cpuUsed.map { u -> String in
+      let h = Int((u * 100).rounded())
+      return "\(h / 100).\(h % 100 < 10 ? "0" : "")\(h % 100)"
+    }
+    return "\(used ?? "-")/\(limit)"
   }
 
   /// "850ms", "12s", "3m04s", "2h05m", "3d04h".
@@ -150,6 +188,8 @@ public struct PsCommand: Command {
 struct PsView: Encodable {
   var supervisor: SupervisorView
   var instances: [InstanceView]
+  /// Cron jobs: next run, active runs, last run.
+  var cronJobs: [CronJobView]
 }
 
 struct SupervisorView: Encodable {
@@ -177,6 +217,10 @@ struct InstanceView: Encodable {
   var size: String
   var cpu: Double?
   var memoryMB: Int?
+  /// Live use from the instance's cgroup (nil without cgroups or without a process).
+  var memoryUsedBytes: Int?
+  var cpuTimeMs: Int?
+  var cpuUsed: Double?
   /// False for an instance that is still stopping after a scale-down or delete.
   var desired: Bool
 
@@ -214,5 +258,16 @@ struct InstanceView: Encodable {
     cpu = Double(s.milliCPU) / 1000
     memoryMB = s.memoryMB
     self.desired = desired
+    if s.pid != nil, let dirs = s.cgroup {
+      let u = ResourceUsage.read(dirs: dirs)
+      memoryUsedBytes = u.memoryBytes
+      if let cpuUs = u.cpuMicroseconds {
+        let run = max(0, cpuUs - (s.cpuUsecAtStart ?? 0))
+        cpuTimeMs = run / 1000
+        if let up = uptimeMs, up > 0 {
+          cpuUsed = Double(Int(Double(run) / 1000 / Double(up) * 1000)) / 1000
+        }
+      }
+    }
   }
 }

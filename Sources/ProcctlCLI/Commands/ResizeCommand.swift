@@ -45,7 +45,9 @@ public struct ResizeCommand: Command {
     do { try Lookup.checkAppName(app) } catch { problems.append(error) }
     var seen = Set<String>()
     for t in targets {
-      if let p = Name.problem(t.name, kind: "process name") { problems.append(CoreError.invalid(p)) }
+      if let p = Name.problem(t.name, kind: "process name") {
+        problems.append(CoreError.invalid(p))
+      }
       if t.size.isEmpty {
         problems.append(CoreError.invalid("missing size for \"\(t.name)\": see 'procctl sizes'"))
       }

@@ -64,7 +64,8 @@ public struct ScaleCommand: Command {
       var plan = ChangePlan(
         app: appName, action: "scale", quote: Quote(lines: lines, paymentMethod: nil),
         done: "scaled "
-          + lines.map { "\(appName)/\($0.process) to \($0.instancesAfter)" }.joined(separator: ", "))
+          + lines.map { "\(appName)/\($0.process) to \($0.instancesAfter)" }.joined(separator: ", ")
+      )
       plan.processes = updates.map { (appName, doc.apps[ai].processes[$0.0]) }
       return plan
     }

@@ -4,7 +4,8 @@ import ProcctlCore
 public struct ShowCommand: Command {
   public static let name = "show"
   public static let abstract = "Show everything about one process."
-  public static let discussion = "Exit codes: 0, 2 invalid name, 4 not found, 6 state file unreadable."
+  public static let discussion =
+    "Exit codes: 0, 2 invalid name, 4 not found, 6 state file unreadable."
   public static let arguments = [ArgumentSpec("NAME", "The process.")]
   public static let options = [CommonOptions.app, CommonOptions.json]
   public static let examples = ["procctl show web", "procctl show --app shop web --json"]
@@ -36,7 +37,13 @@ public struct ShowCommand: Command {
     }
     var rows: [(String, String)] = [
       ("app", v.app), ("name", v.name), ("type", v.type), ("command", v.command),
-      ("size", v.size + (catalogue.size(named: p.size).map { " (\($0.cpuDescription) CPU, \($0.memoryDescription))" } ?? " (not in the catalogue)")),
+      (
+        "size",
+        v.size
+          + (catalogue.size(named: p.size).map {
+            " (\($0.cpuDescription) CPU, \($0.memoryDescription))"
+          } ?? " (not in the catalogue)")
+      ),
       ("instances", "\(v.instances)"),
     ]
     if p.type == .cron {
@@ -55,7 +62,11 @@ public struct ShowCommand: Command {
       ("logs", "\(ByteSize.describe(v.logMaxSize)) x \(v.logFiles) files"),
     ]
     if p.type == .cron {
-      rows.append(("cost", "\(BillingPeriod.hourlyDescription(monthly: catalogue.size(named: p.size)?.monthly ?? .zero)) while a run is active"))
+      rows.append(
+        (
+          "cost",
+          "\(BillingPeriod.hourlyDescription(monthly: catalogue.size(named: p.size)?.monthly ?? .zero)) while a run is active"
+        ))
     } else {
       let m = Cents(v.monthlyCents)
       rows.append(("cost", "\(m)/month (\(BillingPeriod.hourlyDescription(monthly: m)))"))

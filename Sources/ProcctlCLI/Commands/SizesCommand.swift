@@ -11,7 +11,9 @@ public struct SizesCommand: Command {
     invalid.
     """
   public static let options = [CommonOptions.json]
-  public static let examples = ["procctl sizes", "procctl sizes --json > \"$PROCCTL_HOME/sizes.json\""]
+  public static let examples = [
+    "procctl sizes", "procctl sizes --json > \"$PROCCTL_HOME/sizes.json\"",
+  ]
 
   public var json: Bool
 

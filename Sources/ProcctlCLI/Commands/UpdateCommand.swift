@@ -101,30 +101,38 @@ public struct UpdateCommand: Command {
     }
     if cwd == "" { problems.append(CoreError.invalid("invalid --cwd \"\": give a directory")) }
     for e in env {
-      if let kv = ProcessOptions.collect(&problems, { try EnvAssignment.parse(e) }) { c.env.append(kv) }
+      if let kv = ProcessOptions.collect(&problems, { try EnvAssignment.parse(e) }) {
+        c.env.append(kv)
+      }
     }
     for k in unsetEnv {
       ProcessOptions.collect(&problems) { try EnvAssignment.validateKey(k, flag: "--unset-env") }
     }
-    c.minUptimeMs = ProcessOptions.collect(&problems) {
-      try minUptime.map { try DurationSpec.parseMs($0, flag: "--min-uptime") }
-    } ?? nil
-    c.stopTimeoutMs = ProcessOptions.collect(&problems) {
-      try stopTimeout.map { try DurationSpec.parseMs($0, flag: "--stop-timeout") }
-    } ?? nil
-    c.concurrency = ProcessOptions.collect(&problems) {
-      try concurrency.map(ProcessOptions.concurrencyPolicy)
-    } ?? nil
+    c.minUptimeMs =
+      ProcessOptions.collect(&problems) {
+        try minUptime.map { try DurationSpec.parseMs($0, flag: "--min-uptime") }
+      } ?? nil
+    c.stopTimeoutMs =
+      ProcessOptions.collect(&problems) {
+        try stopTimeout.map { try DurationSpec.parseMs($0, flag: "--stop-timeout") }
+      } ?? nil
+    c.concurrency =
+      ProcessOptions.collect(&problems) {
+        try concurrency.map(ProcessOptions.concurrencyPolicy)
+      } ?? nil
     if let timeout {
       if let t = ProcessOptions.collect(&problems, { try ProcessOptions.timeoutMs(timeout) }) {
         c.timeoutMs = .some(t)
       }
     }
-    c.catchUp = ProcessOptions.collect(&problems) { try catchUp.map(ProcessOptions.catchUpPolicy) } ?? nil
-    c.logMaxSize = ProcessOptions.collect(&problems) {
-      try logMaxSize.map { try ByteSize.parse($0, flag: "--log-max-size") }
-    } ?? nil
-    c.logFiles = ProcessOptions.collect(&problems) { try logFiles.map(ProcessOptions.logFileCount) } ?? nil
+    c.catchUp =
+      ProcessOptions.collect(&problems) { try catchUp.map(ProcessOptions.catchUpPolicy) } ?? nil
+    c.logMaxSize =
+      ProcessOptions.collect(&problems) {
+        try logMaxSize.map { try ByteSize.parse($0, flag: "--log-max-size") }
+      } ?? nil
+    c.logFiles =
+      ProcessOptions.collect(&problems) { try logFiles.map(ProcessOptions.logFileCount) } ?? nil
     problems += ProcessOptions.checkSchedule(schedule, zone: tz)
     try Problems.throwIfAny(problems)
     return c
@@ -150,7 +158,9 @@ public struct UpdateCommand: Command {
         if p.env[k] != v { lines.append(p.env[k] == nil ? "env \(k) set" : "env \(k) changed") }
         p.env[k] = v
       }
-      for k in unsetEnv where p.env.removeValue(forKey: k) != nil { lines.append("env \(k) removed") }
+      for k in unsetEnv where p.env.removeValue(forKey: k) != nil {
+        lines.append("env \(k) removed")
+      }
       if let cwd { p.cwd = ProcessOptions.absolute(cwd, base: context.workingDirectory) }
       note("cwd", old.cwd, p.cwd)
       if let schedule { p.schedule = schedule }
@@ -158,30 +168,57 @@ public struct UpdateCommand: Command {
       if let tz { p.timeZone = tz }
       note("time zone", old.timeZone ?? "-", p.timeZone ?? "-")
       if let v = c.minUptimeMs { p.minUptimeMs = v }
-      note("min uptime", DurationSpec.describe(ms: old.minUptimeMs), DurationSpec.describe(ms: p.minUptimeMs))
+      note(
+        "min uptime", DurationSpec.describe(ms: old.minUptimeMs),
+        DurationSpec.describe(ms: p.minUptimeMs))
       if let v = c.stopTimeoutMs { p.stopTimeoutMs = v }
-      note("stop timeout", DurationSpec.describe(ms: old.stopTimeoutMs), DurationSpec.describe(ms: p.stopTimeoutMs))
+      note(
+        "stop timeout", DurationSpec.describe(ms: old.stopTimeoutMs),
+        DurationSpec.describe(ms: p.stopTimeoutMs))
       if let v = c.concurrency { p.concurrency = v }
-      note("concurrency", old.concurrency?.rawValue ?? "forbid", p.concurrency?.rawValue ?? "forbid")
+      note(
+        "concurrency", old.concurrency?.rawValue ?? "forbid", p.concurrency?.rawValue ?? "forbid")
       if let v = c.timeoutMs { p.timeoutMs = v }
-      note("timeout", old.timeoutMs.map { DurationSpec.describe(ms: $0) } ?? "none", p.timeoutMs.map { DurationSpec.describe(ms: $0) } ?? "none")
+      note(
+        "timeout", old.timeoutMs.map { DurationSpec.describe(ms: $0) } ?? "none",
+        p.timeoutMs.map { DurationSpec.describe(ms: $0) } ?? "none")
       if let v = c.catchUp { p.catchUp = v }
       note("catch-up", old.catchUp?.rawValue ?? "none", p.catchUp?.rawValue ?? "none")
       if let v = c.logMaxSize { p.logMaxSize = v }
-      note("log max size", ByteSize.describe(old.logMaxSize ?? Limits.logMaxSizeDefault), ByteSize.describe(p.logMaxSize ?? Limits.logMaxSizeDefault))
+      note(
+        "log max size", ByteSize.describe(old.logMaxSize ?? Limits.logMaxSizeDefault),
+        ByteSize.describe(p.logMaxSize ?? Limits.logMaxSizeDefault))
       if let v = c.logFiles { p.logFiles = v }
-      note("log files", "\(old.logFiles ?? Limits.logFilesDefault)", "\(p.logFiles ?? Limits.logFilesDefault)")
+      note(
+        "log files", "\(old.logFiles ?? Limits.logFilesDefault)",
+        "\(p.logFiles ?? Limits.logFilesDefault)")
       // Rules that depend on the process's type: the stored one, not a flag.
       if p.type == .worker {
         var problems: [any Error] = []
-        if schedule != nil { problems.append(CoreError.invalid("--schedule is only for cron jobs: \"\(p.name)\" is a worker")) }
-        if tz != nil { problems.append(CoreError.invalid("--tz is only for cron jobs: \"\(p.name)\" is a worker")) }
-        if concurrency != nil { problems.append(CoreError.invalid("--concurrency is only for cron jobs: \"\(p.name)\" is a worker")) }
-        if timeout != nil { problems.append(CoreError.invalid("--timeout is only for cron jobs: \"\(p.name)\" is a worker")) }
-        if catchUp != nil { problems.append(CoreError.invalid("--catch-up is only for cron jobs: \"\(p.name)\" is a worker")) }
+        if schedule != nil {
+          problems.append(
+            CoreError.invalid("--schedule is only for cron jobs: \"\(p.name)\" is a worker"))
+        }
+        if tz != nil {
+          problems.append(
+            CoreError.invalid("--tz is only for cron jobs: \"\(p.name)\" is a worker"))
+        }
+        if concurrency != nil {
+          problems.append(
+            CoreError.invalid("--concurrency is only for cron jobs: \"\(p.name)\" is a worker"))
+        }
+        if timeout != nil {
+          problems.append(
+            CoreError.invalid("--timeout is only for cron jobs: \"\(p.name)\" is a worker"))
+        }
+        if catchUp != nil {
+          problems.append(
+            CoreError.invalid("--catch-up is only for cron jobs: \"\(p.name)\" is a worker"))
+        }
         try Problems.throwIfAny(problems)
       } else if minUptime != nil {
-        throw CoreError.invalid("--min-uptime is only for workers; \"\(p.name)\" is a cron job (not restarted)")
+        throw CoreError.invalid(
+          "--min-uptime is only for workers; \"\(p.name)\" is a cron job (not restarted)")
       }
       if p != old {
         p.updatedAt = context.now()

@@ -1,0 +1,296 @@
+import Foundation
+import ProcctlCore
+import ProcctlStore
+import ProcctlTestSupport
+import Testing
+
+@testable import ProcctlSupervisor
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+private let skipReason: Comment =
+  "cgroups are not writable here (needs root and a writable cgroup hierarchy)"
+
+/// A small test catalogue: `tiny` (0.25 CPU, 32 MiB), `quarter` (0.25 CPU, 256 MiB),
+/// `big` (1 CPU, 512 MiB).
+private func writeSizes(_ h: SupervisorHarness) throws {
+  let json = """
+    {"sizes": [
+      {"name": "tiny", "family": "standard", "cpu": 0.25, "memoryMB": 32, "monthlyCents": 100},
+      {"name": "quarter", "family": "standard", "cpu": 0.25, "memoryMB": 256, "monthlyCents": 200},
+      {"name": "big", "family": "standard", "cpu": 1, "memoryMB": 512, "monthlyCents": 400}
+    ]}
+    """
+  try json.write(toFile: h.home.path + "/sizes.json", atomically: true, encoding: .utf8)
+}
+
+private func worker(
+  _ h: SupervisorHarness, _ name: String, _ command: String, size: String, instances: Int = 1,
+  extra: [String] = []
+) {
+  let r = h.procctl(
+    [
+      "create", "--app", "demo", "--name", name, "--instances", "\(instances)", "--size", size,
+      "--command", "\(command) # \(h.token)", "--cwd", h.home.path, "--min-uptime", "200ms",
+      "--stop-timeout", "2s", "--yes",
+    ] + extra)
+  precondition(r.exitCode == 0, "create failed: \(r)")
+}
+
+private func read(_ path: String) -> String {
+  (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+}
+
+/// Pod sizes enforced by `procctl up` with cgroups (this host: v1), end to end.
+@Suite(.serialized, .enabled(if: cgroupsWritable, skipReason))
+struct CgroupEnforcementTests {
+  @Test(.timeLimit(.minutes(1)))
+  func outOfMemoryIsReportedAsOOMKilledAndRestarted() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    try writeSizes(h)
+    worker(h, "hog", "tail /dev/zero", size: "tiny")
+    try h.startUp()
+    #expect(
+      await waitUntil(timeout: .seconds(20)) {
+        guard let i = h.instance("hog", 1) else { return false }
+        return i.lastExit == .oomKilled && i.restarts >= 1
+      }, "\(h.upLog())")
+    #expect(h.upLog().contains("demo/hog.1 exited"))
+    #expect(h.upLog().contains("OOMKilled"))
+    let events = h.procctl(["events", "--app", "demo"])
+    #expect(events.stdout.contains("OOMKilled"), "\(events)")
+    let ps = h.procctl(["ps"])
+    #expect(ps.stdout.contains("OOMKilled"), "\(ps)")
+    let json = h.procctl(["ps", "--json"])
+    #expect(json.stdout.contains("\"reason\" : \"OOMKilled\""), "\(json)")
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func aCPUBoundInstanceOnAQuarterCPUUsesAboutAQuarterCore() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    try writeSizes(h)
+    worker(h, "spin", "while :; do :; done", size: "quarter")
+    try h.startUp()
+    #expect(await h.waitRunning("spin", count: 1), "\(h.upLog())")
+    let dirs = try #require(h.instance("spin", 1)?.cgroup)
+    _ = await waitUntil { (ResourceUsage.read(dirs: dirs).cpuMicroseconds ?? 0) > 20_000 }
+    let u0 = try #require(ResourceUsage.read(dirs: dirs).cpuMicroseconds)
+    let t0 = ContinuousClock.now
+    try await Task.sleep(for: .seconds(2))
+    let u1 = ResourceUsage.read(dirs: dirs).cpuMicroseconds ?? 0
+    let wall = ContinuousClock.now - t0
+    let wallUs = Double(wall.components.seconds) * 1e6 + Double(wall.components.attoseconds) / 1e12
+    let share = Double(u1 - u0) / wallUs
+    #expect(share > 0.10 && share < 0.40, "CPU share \(share)")
+    let ps = h.procctl(["ps"])
+    #expect(ps.stdout.contains("/0.25"), "\(ps)")
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func aChildForkedAtOnceIsInTheCgroupAndNothingRemainsAfterStop() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    try writeSizes(h)
+    // The child double-forks a daemon that leaves the session at once.
+    worker(h, "forky", "setsid sh -c 'sleep 300' & sleep 300", size: "quarter")
+    let up = try h.startUp()
+    #expect(await h.waitRunning("forky", count: 1), "\(h.upLog())")
+    let inst = try #require(h.instance("forky", 1))
+    let dirs = try #require(inst.cgroup)
+    var pids: [Int32] = []
+    #expect(
+      await waitUntil {
+        pids = CgroupFiles.pids(dirs[0] + "/cgroup.procs")
+        return pids.count >= 3
+      }, "pids in group: \(pids)")
+    #expect(pids.contains(try #require(inst.pid)))
+    #expect(await h.stopUp(up) == 0)
+    for pid in pids { #expect(!processAlive(pid), "pid \(pid) survived the stop") }
+    for dir in dirs { #expect(!FileManager.default.fileExists(atPath: dir), "\(dir) remains") }
+    // The whole subtree of this state directory is gone.
+    let ns = CgroupManager.namespace(forHome: h.home.path)
+    for d in dirs {
+      let root = d.components(separatedBy: "/\(ns)/")[0] + "/\(ns)"
+      #expect(!FileManager.default.fileExists(atPath: root), "\(root) remains")
+    }
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func resizeChangesTheLimitsOfARunningInstanceWithTheSamePid() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    try writeSizes(h)
+    worker(h, "web", "sleep 300", size: "quarter")
+    try h.startUp()
+    #expect(await h.waitRunning("web", count: 1), "\(h.upLog())")
+    let before = try #require(h.instance("web", 1))
+    let dirs = try #require(before.cgroup)
+    let memDir = try #require(dirs.first { FileManager.default.fileExists(atPath: $0 + "/memory.limit_in_bytes") || FileManager.default.fileExists(atPath: $0 + "/memory.max") })
+    func memLimit() -> String {
+      (read(memDir + "/memory.limit_in_bytes") + read(memDir + "/memory.max"))
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    #expect(memLimit() == "\(256 << 20)")
+    let r = h.procctl(["resize", "--app", "demo", "web", "big", "--yes"])
+    #expect(r.exitCode == 0, "\(r)")
+    #expect(await waitUntil { h.instance("web", 1)?.size == "big" }, "\(h.upLog())")
+    #expect(memLimit() == "\(512 << 20)")
+    let after = try #require(h.instance("web", 1))
+    #expect(after.pid == before.pid)
+    #expect(after.restarts == 0)
+    #expect(h.upLog().contains("resized in place"))
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func aRestartedSupervisorRemovesTheStaleCgroupsOfAKilledOne() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    try writeSizes(h)
+    worker(h, "w", "sleep 300", size: "quarter")
+    let up = try h.startUp()
+    #expect(await h.waitRunning("w", count: 1), "\(h.upLog())")
+    let dirs = try #require(h.instance("w", 1)?.cgroup)
+    kill(up.processIdentifier, SIGKILL)
+    up.waitUntilExit()
+    #expect(FileManager.default.fileExists(atPath: dirs[0]))
+    try h.startUp()
+    #expect(await h.waitRunning("w", count: 1), "\(h.upLog(2))")
+    #expect(h.upLog(2).contains("left by a previous run"), "\(h.upLog(2))")
+  }
+}
+
+/// Instance output captured by `procctl up` and read back with `procctl logs`.
+@Suite(.serialized) struct InstanceLogTests {
+  @Test(.timeLimit(.minutes(1)))
+  func linesOfSeveralInstancesComeOutMergedAndPrefixed() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    h.worker("w", "echo \"hello from $PROCCTL_INSTANCE\"; echo \"oops $PROCCTL_INSTANCE\" >&2; sleep 300", instances: 3)
+    try h.startUp()
+    #expect(await h.waitRunning("w", count: 3), "\(h.upLog())")
+    var out = ""
+    #expect(
+      await waitUntil {
+        out = h.procctl(["logs", "w"]).stdout
+        return out.split(separator: "\n").count == 6
+      }, "\(out)")
+    for i in 1...3 {
+      #expect(out.contains("w.\(i) | "))
+      #expect(out.range(of: #"w\.\#(i) \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z stdout hello from \#(i)"#, options: .regularExpression) != nil, "\(out)")
+      #expect(out.contains("stderr oops \(i)"))
+    }
+    let times = out.split(separator: "\n").map { $0.split(separator: " ")[2] }
+    #expect(times == times.sorted())
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func aLineWrittenJustBeforeACrashIsInTheLog() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    h.worker("crash", "echo \"last words $$\"; printf 'no newline'; kill -SEGV $$", minUptime: "5s")
+    try h.startUp()
+    var out = ""
+    #expect(
+      await waitUntil {
+        out = h.procctl(["logs", "crash"]).stdout
+        return out.contains("last words") && out.contains("stdout no newline")
+      }, "\(out)\n\(h.upLog())")
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func rotationKeepsAtMostTheSetNumberOfFilesAndFollowSeesLinesAfterIt() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    let r = h.procctl([
+      "create", "--app", "demo", "--name", "chatty", "--command",
+      "i=0; while :; do i=$((i+1)); echo \"line $i padding padding padding padding\"; sleep 0.002; done # \(h.token)",
+      "--cwd", h.home.path, "--log-max-size", "4KiB", "--log-files", "3", "--yes",
+    ])
+    #expect(r.exitCode == 0, "\(r)")
+    try h.startUp()
+    let dir = h.home.path + "/logs/demo"
+    #expect(await waitUntil { FileManager.default.fileExists(atPath: dir + "/chatty.1.log.2") })
+    // Follow, and see lines written after (several) rotations, in order, without gaps.
+    let f = try FollowProcess(["logs", "chatty", "-f", "-n", "0"], home: h.home)
+    defer { f.stop() }
+    var numbers: [Int] = []
+    #expect(
+      await waitUntil(timeout: .seconds(20)) {
+        numbers = f.output.split(separator: "\n").compactMap { line in
+          line.split(separator: " ").firstIndex(of: "line").flatMap { Int(line.split(separator: " ")[$0 + 1]) }
+        }
+        return numbers.count >= 300
+      }, "\(numbers.count) lines")
+    #expect(numbers == Array((numbers.first ?? 0)..<((numbers.first ?? 0) + numbers.count)))
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("chatty.1.log") }
+    #expect(files.count <= 3, "\(files)")
+    for file in files {
+      let size = (try? FileManager.default.attributesOfItem(atPath: dir + "/" + file)[.size] as? Int) ?? 0
+      #expect(size <= 4096, "\(file) is \(size) bytes")
+    }
+  }
+}
+
+/// The rlimit fallback, forced.
+@Suite(.serialized) struct RlimitFallbackTests {
+  @Test(.timeLimit(.minutes(1)))
+  func forcedRlimitModeIsReportedAndCapsTheAddressSpace() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    h.worker("w", "echo \"as=$(ulimit -v)\"; sleep 300")
+    try h.startUp(["--limits", "rlimit"])
+    #expect(await h.waitRunning("w", count: 1), "\(h.upLog())")
+    #expect(h.upLog().contains("limits: rlimit: forced by --limits=rlimit"), "\(h.upLog())")
+    #expect(h.upLog().contains("CPU not capped"))
+    #expect(h.status()?.limits == "rlimit")
+    #expect(h.instance("w", 1)?.cgroup == nil)
+    // s1: 1024 MiB -> ulimit -v in KiB.
+    #expect(await waitUntil { h.procctl(["logs", "w"]).stdout.contains("as=\(1024 * 1024)") })
+    let bad = h.procctl(["up", "--limits", "v7"])
+    #expect(bad.exitCode == 2)
+  }
+}
+
+/// Runs `procctl ARGS` in the background (for `-f`), collecting its stdout until `stop()`.
+final class FollowProcess: @unchecked Sendable {
+  let process = Process()
+  private let pipe = Pipe()
+  private let lock = NSLock()
+  private var data = Data()
+
+  init(_ args: [String], home: TempHome) throws {
+    process.executableURL = URL(fileURLWithPath: procctlBinary)
+    process.arguments = args
+    var env = ProcessInfo.processInfo.environment
+    env["PROCCTL_HOME"] = home.path
+    env.removeValue(forKey: "PROCCTL_APP")
+    process.environment = env
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+      let d = handle.availableData
+      guard let self, !d.isEmpty else { return }
+      self.lock.lock()
+      self.data.append(d)
+      self.lock.unlock()
+    }
+    try process.run()
+  }
+
+  var output: String {
+    lock.lock()
+    defer { lock.unlock() }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  func stop() {
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    pipe.fileHandleForReading.readabilityHandler = nil
+  }
+}
