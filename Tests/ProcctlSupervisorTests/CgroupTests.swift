@@ -201,7 +201,7 @@ struct CgroupManagerTests {
     defer { m1.shutdown() }
     let cg = try #require(try m1.create(app: "demo", process: "old", instance: 1, size: quarter))
     let p = try spawnInto(cg, "sleep 300")
-    #expect(await waitUntil { m1.pids(cg).count == 1 })
+    #expect(await waitUntil { cg.procsFiles.allSatisfy { CgroupFiles.pids($0).count == 1 } })
     // A new supervisor of the same state directory; another one's groups are left alone.
     let other = TempHome()
     defer { other.remove() }
