@@ -23,10 +23,13 @@ public struct SpawnLimits: Sendable, Equatable {
   public var procsFiles: [String]
   /// RLIMIT_AS in bytes (rlimit mode only).
   public var addressSpaceLimit: Int?
+  /// v2: the group's directory, to start the child in it directly (clone3 CLONE_INTO_CGROUP).
+  public var directory: String?
 
-  public init(procsFiles: [String], addressSpaceLimit: Int?) {
+  public init(procsFiles: [String], addressSpaceLimit: Int?, directory: String? = nil) {
     self.procsFiles = procsFiles
     self.addressSpaceLimit = addressSpaceLimit
+    self.directory = directory
   }
 }
 

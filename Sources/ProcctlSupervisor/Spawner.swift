@@ -16,6 +16,9 @@ public struct SpawnRequest: Sendable {
   /// cgroup.procs files the child writes its own pid into before exec, so it is inside its
   /// cgroups before it runs a single instruction of the command (issue 4 fills these in).
   public var cgroupProcs: [String]
+  /// A cgroup v2 directory (open fd) to start the child in with clone3 CLONE_INTO_CGROUP;
+  /// `cgroupProcs` is the fallback where clone3 is refused.
+  public var cgroupFD: Int32?
   /// RLIMIT_AS in bytes, where cgroups cannot be used.
   public var rlimitAS: Int?
   /// Signal the child gets when the supervisor's main thread dies (SIGKILL).
@@ -76,6 +79,7 @@ public enum Spawner {
               req.stdout_fd = r.stdout
               req.stderr_fd = r.stderr
               req.cgroup_procs = r.cgroupProcs.isEmpty ? nil : UnsafePointer(OpaquePointer(cgp))
+              req.cgroup_fd = r.cgroupFD ?? -1
               req.rlimit_as = r.rlimitAS.map { Int64($0) } ?? -1
               req.pdeathsig = r.parentDeathSignal
               pid = cprocctl_spawn(&req)

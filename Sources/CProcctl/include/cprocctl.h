@@ -37,6 +37,8 @@ struct cprocctl_spawn_request {
   const char *const *cgroup_procs; ///< NULL or NULL-terminated list of cgroup files the child
                                    ///< writes "0" (itself) into before exec: v1 `tasks` (fast:
                                    ///< no global lock), v2 `cgroup.procs`
+  int cgroup_fd;               ///< > 0: a cgroup v2 directory to start the child in (clone3
+                               ///< CLONE_INTO_CGROUP); `cgroup_procs` is the fallback
   long long rlimit_as;         ///< RLIMIT_AS in bytes for the child; < 0: unchanged
   int pdeathsig;               ///< signal the child gets when the spawning thread dies; 0: none
   // Results:
