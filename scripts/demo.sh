@@ -13,5 +13,6 @@ fi
 "$bin" list
 if "$bin" help up >/dev/null 2>&1; then
   echo "Supervising (state in $home). Press Ctrl-C to stop." >&2
+  echo "Instance output, from another terminal: PROCCTL_HOME=$home $bin logs ticker -f" >&2
   exec "$bin" up
 fi

@@ -30,20 +30,13 @@ public struct StatusStore: Sendable {
   }
 
   public func write(_ status: SupervisorStatus) throws(StoreError) {
-    let bytes: [UInt8]
-    do {
-      let enc = JSONEncoder()
-      enc.outputFormatting = [.sortedKeys]
-      bytes = [UInt8](try enc.encode(status))
-    } catch {
-      throw .system(call: "encode", path: paths.statusFile, errno: EINVAL)
-    }
+    let bytes = StatusEncoder.encode(status)
     let tmp = paths.statusFile + ".tmp"
     let fd = FileIO.retrying { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
     if fd < 0 { throw .system(call: "open", path: tmp, errno: cprocctl_errno()) }
     do {
       defer { close(fd) }
-      try FileIO.writeAll(fd, bytes + [10], path: tmp)
+      try FileIO.writeAll(fd, bytes, path: tmp)
     }
     if rename(tmp, paths.statusFile) != 0 {
       throw .system(call: "rename", path: paths.statusFile, errno: cprocctl_errno())

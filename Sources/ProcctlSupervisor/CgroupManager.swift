@@ -20,6 +20,11 @@ public final class CgroupManager {
   /// v2: the base directories where this run enabled cpu and memory for children (undone at
   /// exit, so the supervisor can move back out of its leaf).
   private var enabledAt: [String] = []
+  /// "app/process" parents created by this run (so each spawn does not mkdir them again), and
+  /// how many instance groups each holds (the last one out removes them).
+  private var madeParents = Set<String>()
+  private var groupsPerProcess: [String: Int] = [:]
+  private var liveGroups = Set<String>()
   /// oom_kill counter of each group when its current instance was started.
   private var oomBaseline: [String: Int] = [:]
 
@@ -152,18 +157,23 @@ public final class CgroupManager {
   {
     guard detection.mode != .rlimit else { return nil }
     let name = "\(app)/\(process)/\(instance)"
+    let parent = "\(app)/\(process)"
     var dirs: [String] = []
     for root in roots {
       let appDir = root + "/" + app
       let procDir = appDir + "/" + process
-      try CgroupFiles.makeDirectory(appDir)
-      if isV2 { try enableControllers(appDir) }
-      try CgroupFiles.makeDirectory(procDir)
-      if isV2 { try enableControllers(procDir) }
+      if !madeParents.contains(parent) {
+        try CgroupFiles.makeDirectory(appDir)
+        if isV2 { try enableControllers(appDir) }
+        try CgroupFiles.makeDirectory(procDir)
+        if isV2 { try enableControllers(procDir) }
+      }
       let dir = procDir + "/\(instance)"
       try CgroupFiles.makeDirectory(dir)
       dirs.append(dir)
     }
+    madeParents.insert(parent)
+    if liveGroups.insert(name).inserted { groupsPerProcess[parent, default: 0] += 1 }
     let cg = InstanceCgroup(name: name, dirs: dirs)
     do throws(StoreError) {
       try writeMemory(cg, bytes: size.memoryBytes)
@@ -181,7 +191,10 @@ public final class CgroupManager {
     if detection.mode == .rlimit {
       return SpawnLimits(procsFiles: [], addressSpaceLimit: size.memoryBytes)
     }
-    return SpawnLimits(procsFiles: cg?.procsFiles ?? [], addressSpaceLimit: nil)
+    let join = isV2 ? "/cgroup.procs" : "/tasks"
+    return SpawnLimits(
+      procsFiles: cg?.dirs.map { $0 + join } ?? [], addressSpaceLimit: nil,
+      directory: isV2 ? cg?.dirs.first : nil)
   }
 
   private func writeMemory(_ cg: InstanceCgroup, bytes: Int) throws(StoreError) {
@@ -219,13 +232,10 @@ public final class CgroupManager {
     try CgroupFiles.write(cg.dirs[c] + "/cpu.cfs_quota_us", String(quota))
   }
 
-  /// The pids in the group (from the first hierarchy that lists any).
+  /// The pids in the group. One hierarchy is enough: an instance joins all of them.
   public func pids(_ cg: InstanceCgroup) -> [pid_t] {
-    for f in cg.procsFiles {
-      let p = CgroupFiles.pids(f)
-      if !p.isEmpty { return p }
-    }
-    return []
+    guard let first = cg.dirs.first else { return [] }
+    return CgroupFiles.pids(first + "/cgroup.procs")
   }
 
   /// Ends every process of the group at once, so none can fork its way out while being killed:
@@ -253,9 +263,13 @@ public final class CgroupManager {
       if frozen {
         waitFor { CgroupFiles.read(dir + "/freezer.state")?.hasPrefix("FROZEN") ?? true }
       }
-      let n = killEach(dir + "/cgroup.procs")
+      // The freezer group's list, plus what the first hierarchy listed (a process caught
+      // between joining one hierarchy and the next is in both lists soon enough).
+      let frozenPids = CgroupFiles.pids(dir + "/cgroup.procs")
+      let all = Set(frozenPids).union(before)
+      for p in all { kill(p, SIGKILL) }
       try? CgroupFiles.write(dir + "/freezer.state", "THAWED")
-      return n
+      return all.count
     }
     // No freezer: kill until nothing is left (a fork race needs another round).
     var total = 0
@@ -302,15 +316,20 @@ public final class CgroupManager {
       if e != 0 { ok = false }
     }
     oomBaseline[cg.name] = nil
-    // Empty parents (process, app) go too; they fail harmlessly while siblings remain.
-    for dir in cg.dirs {
-      var parent = FileIO.directory(of: dir)
-      if let root = roots.first(where: { dir.hasPrefix($0 + "/") }) {
-        while parent.count > root.count {
-          if CgroupFiles.removeDirectory(parent) != 0 { break }
-          parent = FileIO.directory(of: parent)
-        }
-      }
+    // The last instance group of a process takes the process's (and then the app's) directory
+    // with it. (Stale groups are removed deepest first by `removeStale` instead.)
+    guard liveGroups.remove(cg.name) != nil else { return ok }
+    let parts = cg.name.split(separator: "/")
+    guard parts.count == 3 else { return ok }
+    let parent = "\(parts[0])/\(parts[1])"
+    let left = (groupsPerProcess[parent] ?? 1) - 1
+    groupsPerProcess[parent] = left > 0 ? left : nil
+    if left > 0 { return ok }
+    madeParents.remove(parent)
+    let appBusy = groupsPerProcess.keys.contains { $0.hasPrefix(parts[0] + "/") }
+    for root in roots {
+      _ = CgroupFiles.removeDirectory(root + "/" + parent)
+      if !appBusy { _ = CgroupFiles.removeDirectory(root + "/" + parts[0]) }
     }
     return ok
   }

@@ -48,9 +48,14 @@ final class Instance {
 final class ProcessGroup {
   let key: ProcessKey
   /// nil once the process was deleted (its instances are stopping).
-  var desired: ProcessSpec?
-  var size: PodSize
+  var desired: ProcessSpec? { didSet { if desired != oldValue { environment = nil } } }
+  var size: PodSize { didSet { if size != oldValue { environment = nil } } }
+  /// The program to exec instead of `/bin/sh -c` (a command without shell syntax), resolved
+  /// on PATH together with `environment`.
+  var direct: (path: String, argv: [String])?
   var instances: [Int: Instance] = [:]
+  /// The instances' shared environment for `desired` and `size` (nil: build it again).
+  var environment: [String]?
 
   init(key: ProcessKey, desired: ProcessSpec, size: PodSize) {
     self.key = key

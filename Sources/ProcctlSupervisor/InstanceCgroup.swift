@@ -11,20 +11,25 @@ public struct InstanceCgroup: Sendable, Hashable {
     self.dirs = dirs
   }
 
-  /// The files the child writes its own pid into between fork and exec (the spawn hook).
+  /// Each group's `cgroup.procs`: the pids in it.
   public var procsFiles: [String] { dirs.map { $0 + "/cgroup.procs" } }
 }
 
 /// What the spawn hook applies in the child before exec.
 public struct SpawnLimits: Sendable, Equatable {
-  /// `cgroup.procs` files to join (empty in rlimit mode).
+  /// Files the child writes "0" into between fork and exec to join its groups (empty in rlimit
+  /// mode): v1 `tasks` (moves one thread without the global threadgroup lock, whose write side
+  /// costs an RCU grace period, ~10 ms, per spawn), v2 `cgroup.procs`.
   public var procsFiles: [String]
   /// RLIMIT_AS in bytes (rlimit mode only).
   public var addressSpaceLimit: Int?
+  /// v2: the group's directory, to start the child in it directly (clone3 CLONE_INTO_CGROUP).
+  public var directory: String?
 
-  public init(procsFiles: [String], addressSpaceLimit: Int?) {
+  public init(procsFiles: [String], addressSpaceLimit: Int?, directory: String? = nil) {
     self.procsFiles = procsFiles
     self.addressSpaceLimit = addressSpaceLimit
+    self.directory = directory
   }
 }
 

@@ -15,6 +15,8 @@ final class LimitsDriver: InstanceOutput {
   var rotationFor: (InstanceKey) -> LogRotation = { _ in .default }
   private var groups: [InstanceKey: InstanceCgroup] = [:]
   private var cpuAtStart: [InstanceKey: Int] = [:]
+  /// v2: the group directory opened for the spawn in progress (closed when it is over).
+  private var spawnFD: Int32 = -1
 
   init(detection: LimitsDetection, paths: StatePaths, loop: EventLoop) {
     self.detection = detection
@@ -46,6 +48,10 @@ final class LimitsDriver: InstanceOutput {
     let limits = cgroups.spawnLimits(for: cg, size: size)
     req.cgroupProcs = limits.procsFiles
     req.rlimitAS = limits.addressSpaceLimit
+    if let dir = limits.directory {
+      spawnFD = Glibc.open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+      if spawnFD >= 0 { req.cgroupFD = spawnFD }
+    }
     return problem
   }
 
@@ -112,6 +118,10 @@ final class LimitsDriver: InstanceOutput {
   }
 
   func spawnFinished(for key: InstanceKey, stdout: Int32, stderr: Int32, pid: Int32?) {
+    if spawnFD >= 0 {
+      close(spawnFD)
+      spawnFD = -1
+    }
     capture.spawnFinished(
       app: key.app, process: key.process, index: key.index, stdout: stdout, stderr: stderr,
       started: pid != nil)

@@ -14,6 +14,8 @@ final class LogFile {
   @exclusivity(unchecked) private(set) var size = 0
   /// errno of the last failed open or write (0: none).
   private(set) var lastError: Int32 = 0
+  /// Tests: while true, every write fails with ENOSPC (a full disk).
+  var simulateFullDisk = false
 
   init(path: String, rotation: LogRotation) {
     self.path = path
@@ -60,6 +62,10 @@ final class LogFile {
   func write(_ bytes: UnsafeRawBufferPointer) -> Int {
     if fd < 0 { reopen() }
     if fd < 0 { return 0 }
+    if simulateFullDisk {
+      lastError = ENOSPC
+      return 0
+    }
     var off = 0
     while off < bytes.count {
       let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)

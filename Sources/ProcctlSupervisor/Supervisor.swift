@@ -65,11 +65,14 @@ public final class Supervisor {
   private var selfTicks: UInt64 = 0
   /// "PID.TICKS": names this supervisor run in its instances' PROCCTL_INSTANCE_ID.
   var runID = ""
+  /// The supervisor's environment minus PROCCTL_* variables (cron runs start from it).
   var baseEnvironment: [String] = []
   /// The cron scheduler (issue 5) and its runtime on this loop.
   var cron: CronScheduler?
   var cronRuntime: CronSupervisorRuntime?
   private var rng = SystemRandomNumberGenerator()
+  /// Set by a reconcile: give back the memory only that work needed, once the loop is idle.
+  private var trimPending = true
 
   public init(options: SupervisorOptions) throws(SupervisorError) {
     self.options = options
@@ -157,12 +160,12 @@ public final class Supervisor {
       throw .system(call: "prctl(PR_SET_CHILD_SUBREAPER)", errno: cprocctl_errno())
     }
     guardProcess = try SupervisorGuard(marker: "PROCCTL_INSTANCE_ID=\(runID)/")
-    loop.onEachIteration { [unowned self] in self.flushStatus() }
+    loop.onEachIteration { [unowned self] in self.endOfIteration() }
     events.emit(.supervisorStarted(pid: pid, home: paths.home, apps: options.apps))
     clearRequests()
     cron = try startCron()
     reconcile(doc)
-    flushStatus()
+    endOfIteration()
     try loop.run()
 
     limits?.shutdown()
@@ -441,6 +444,7 @@ public final class Supervisor {
     }
     cron?.apply(doc, catalogue: catalogue, apps: options.apps)
     statusDirty = true
+    trimPending = true
   }
 
   /// Rolling restart: while an instance runs with an outdated spec, restart the lowest-numbered
@@ -571,19 +575,16 @@ public final class Supervisor {
     do { fds = try output.open(for: inst.key) } catch { return spawnFailed(inst, error) }
     let seq = inst.spawns
     let id = "\(runID)/\(inst.key.app)/\(inst.key.process)/\(inst.key.index)/\(seq)"
-    var env = baseEnvironment
-    env.reserveCapacity(env.count + spec.env.count + 7)
-    for (k, v) in spec.env { env.append("\(k)=\(v)") }
-    env.append("PROCCTL_APP=\(inst.key.app)")
-    env.append("PROCCTL_PROCESS=\(inst.key.process)")
+    var (env, direct) = environment(for: inst)
     env.append("PROCCTL_INSTANCE=\(inst.key.index)")
-    env.append("PROCCTL_POD_SIZE=\(inst.size.name)")
-    env.append("PROCCTL_CPU=\(inst.size.cpuDescription)")
-    env.append("PROCCTL_MEMORY_MB=\(inst.size.memoryMB)")
     env.append("PROCCTL_INSTANCE_ID=\(id)")
     var req = SpawnRequest(
       command: spec.command, environment: env, cwd: spec.cwd.isEmpty ? nil : spec.cwd,
       stdin: devNull, stdout: fds.stdout, stderr: fds.stderr)
+    if let direct {
+      req.executable = direct.path
+      req.arguments = direct.argv
+    }
     if let problem = limits?.prepareSpawn(inst.key, inst.size, &req) { events.emit(.note(problem)) }
     prepareSpawn?(inst.key, inst.size, &req)
     let result = Spawner.spawn(req)
@@ -605,6 +606,69 @@ public final class Supervisor {
       return spawnFailed(inst, failure)
     }
   }
+
+  /// The environment every instance of the process shares: the supervisor's, overlaid by the
+  /// process's `env`, then the PROCCTL_* variables; and the program to exec instead of a shell
+  /// when the command needs none. Built once per spec and size, not per start.
+  private func environment(for inst: Instance) -> ([String], (path: String, argv: [String])?) {
+    let group = groups[inst.key.processKey]
+    if let group, let cached = group.environment, group.desired == inst.spec,
+      group.size == inst.size
+    {
+      return (cached, group.direct)
+    }
+    let spec = inst.spec
+    let ours: [(String, String)] = [
+      ("PROCCTL_APP", inst.key.app), ("PROCCTL_PROCESS", inst.key.process),
+      ("PROCCTL_POD_SIZE", inst.size.name), ("PROCCTL_CPU", inst.size.cpuDescription),
+      ("PROCCTL_MEMORY_MB", String(inst.size.memoryMB)),
+    ]
+    var env: [String] = []
+    env.reserveCapacity(options.environment.count + spec.env.count + ours.count + 2)
+    for (k, v) in options.environment where spec.env[k] == nil && !Self.ownVariables.contains(k) {
+      env.append("\(k)=\(v)")
+    }
+    for (k, v) in spec.env.sorted(by: { $0.key < $1.key }) where !Self.ownVariables.contains(k) {
+      env.append("\(k)=\(v)")
+    }
+    for (k, v) in ours { env.append("\(k)=\(v)") }
+    let direct = ShellCommand.directArgv(spec.command).flatMap { argv in
+      Self.resolve(argv[0], path: spec.env["PATH"] ?? options.environment["PATH"]).map {
+        (path: $0, argv: argv)
+      }
+    }
+    if let group, group.desired == inst.spec, group.size == inst.size {
+      group.environment = env
+      group.direct = direct
+    }
+    return (env, direct)
+  }
+
+  /// Finds `program` as sh would: as given when it contains a slash, else in PATH's
+  /// directories (dash's default PATH when unset). nil when not found, or when PATH has a
+  /// relative entry (its meaning depends on the working directory): the shell decides then.
+  static func resolve(_ program: String, path: String?) -> String? {
+    if program.utf8.contains(UInt8(ascii: "/")) { return program }
+    let dirs = (path ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+      .split(separator: ":", omittingEmptySubsequences: false)
+    for dir in dirs {
+      guard dir.hasPrefix("/") else { return nil }
+      let candidate = dir + "/" + program
+      var st = stat()
+      if stat(candidate, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        && access(candidate, X_OK) == 0
+      {
+        return candidate
+      }
+    }
+    return nil
+  }
+
+  /// Variables the supervisor sets for every instance; never taken from elsewhere.
+  static let ownVariables: Set<String> = [
+    "PROCCTL_APP", "PROCCTL_PROCESS", "PROCCTL_INSTANCE", "PROCCTL_POD_SIZE", "PROCCTL_CPU",
+    "PROCCTL_MEMORY_MB", "PROCCTL_INSTANCE_ID",
+  ]
 
   private func spawnFailed(_ inst: Instance, _ failure: SpawnFailure) -> InstanceEvent {
     inst.error = failure.description
@@ -724,6 +788,17 @@ public final class Supervisor {
   }
 
   // MARK: status
+
+  /// Once per loop iteration: one status write for however many changes, then, after a
+  /// reconcile, drop the memory only that needed: start-up and reconciling run code (argument
+  /// parsing, JSON decoding) the steady state never needs again (see cprocctl_trim_memory).
+  private func endOfIteration() {
+    flushStatus()
+    if trimPending {
+      trimPending = false
+      _ = cprocctl_trim_memory()
+    }
+  }
 
   private func flushStatus() {
     guard statusDirty else { return }

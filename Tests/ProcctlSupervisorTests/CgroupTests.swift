@@ -201,7 +201,7 @@ struct CgroupManagerTests {
     defer { m1.shutdown() }
     let cg = try #require(try m1.create(app: "demo", process: "old", instance: 1, size: quarter))
     let p = try spawnInto(cg, "sleep 300")
-    #expect(await waitUntil { m1.pids(cg).count == 1 })
+    #expect(await waitUntil { cg.procsFiles.allSatisfy { CgroupFiles.pids($0).count == 1 } })
     // A new supervisor of the same state directory; another one's groups are left alone.
     let other = TempHome()
     defer { other.remove() }
@@ -217,5 +217,54 @@ struct CgroupManagerTests {
     mo.shutdown()
     m2.shutdown()
     for root in m2.roots + mo.roots { #expect(!FileManager.default.fileExists(atPath: root)) }
+  }
+}
+
+/// clone3 CLONE_INTO_CGROUP (the v2 spawn path): the child starts inside the group. Any cgroup2
+/// mount will do, even one without controllers (this host's hybrid /sys/fs/cgroup/unified).
+@Suite(.serialized) struct CloneIntoCgroupTests {
+  static let v2Dir: String? = {
+    guard let h = CgroupSystem.live().hierarchies().first(where: { $0.version == 2 }) else {
+      return nil
+    }
+    let dir = h.ownDir + "/procctl-clone3-test-\(getpid())"
+    guard mkdir(dir, 0o755) == 0 || errno == EEXIST else { return nil }
+    return dir
+  }()
+
+  @Test(
+    .timeLimit(.minutes(1)),
+    .enabled(if: v2Dir != nil, "no writable cgroup2 hierarchy here (needs root)"))
+  func theChildStartsInsideItsGroupAndFailuresStillReportTheirStep() async throws {
+    let dir = try #require(Self.v2Dir)
+    defer { rmdir(dir) }
+    let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    #expect(fd >= 0)
+    defer { close(fd) }
+    let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
+    defer { close(devNull) }
+    var req = SpawnRequest(
+      command: "exec sleep 30", environment: ["PATH=/usr/bin:/bin"], cwd: nil, stdin: devNull,
+      stdout: devNull, stderr: devNull)  // no files: only clone3 can put it there
+    req.cgroupFD = fd
+    let pid = try Spawner.spawn(req).get()
+    defer {
+      kill(pid, SIGKILL)
+      var st: Int32 = 0
+      waitpid(pid, &st, 0)
+    }
+    #expect(CgroupFiles.pids(dir + "/cgroup.procs") == [pid])
+    let line = (CgroupFiles.read("/proc/\(pid)/cgroup") ?? "").split(separator: "\n")
+      .first { $0.hasPrefix("0::") }
+    #expect(line.map { dir.hasSuffix(String($0.dropFirst(3))) } == true, "\(String(describing: line))")
+
+    var bad = req
+    bad.cwd = "/nonexistent/procctl-test"
+    guard case .failure(let failure) = Spawner.spawn(bad) else {
+      Issue.record("a missing working directory must fail the spawn")
+      return
+    }
+    #expect(failure.step == "chdir")
+    #expect(failure.errno == ENOENT)
   }
 }

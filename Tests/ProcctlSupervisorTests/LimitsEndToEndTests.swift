@@ -252,6 +252,17 @@ struct CgroupEnforcementTests {
     #expect(await waitUntil { h.procctl(["logs", "w"]).stdout.contains("as=\(1024 * 1024)") })
     let bad = h.procctl(["up", "--limits", "v7"])
     #expect(bad.exitCode == 2)
+
+    // Without cgroups a resize cannot be applied in place: a rolling restart, new pid, new size.
+    let old = try #require(h.instance("w", 1)?.pid)
+    #expect(h.procctl(["resize", "--app", "demo", "w", "s2", "--yes"]).exitCode == 0)
+    #expect(
+      await waitUntil {
+        guard let i = h.instance("w", 1), let pid = i.pid else { return false }
+        return pid != old && i.size == "s2" && i.state == "running"
+      }, "\(h.upLog())")
+    #expect(h.upLog().contains("needs a restart"))
+    #expect(await waitUntil { h.procctl(["logs", "w"]).stdout.contains("as=\(2048 * 1024)") })
   }
 }
 

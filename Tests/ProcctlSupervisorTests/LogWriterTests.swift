@@ -104,6 +104,27 @@ private func tempDir() -> String {
     #expect(w.linesWritten == 0)
   }
 
+  /// A full disk: lines are held up to the bound, the rest dropped; once writing works again
+  /// the held lines come first, then a marker says how many were lost.
+  @Test func droppedLinesAreReportedOnceWritingWorksAgain() {
+    let dir = tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let w = LogWriter(path: dir + "/w.1.log", maxPending: 200)
+    w.append(Array("before\n".utf8), from: .stdout, atMs: t0)
+    w.file.simulateFullDisk = true
+    for i in 0..<20 { w.append(Array("full \(i)\n".utf8), from: .stdout, atMs: t0 + 1) }
+    let dropped = w.droppedLines
+    #expect(dropped > 0 && dropped < 20)
+    w.file.simulateFullDisk = false
+    w.append(Array("after\n".utf8), from: .stdout, atMs: t0 + 2)
+    w.close(atMs: t0 + 3)
+    let l = lines(dir + "/w.1.log")
+    #expect(l.first == "2026-12-03T19:11:10.123Z stdout before")
+    #expect(l.contains("2026-12-03T19:11:10.125Z procctl [procctl] dropped \(dropped) lines"), "\(l)")
+    #expect(l.last == "2026-12-03T19:11:10.125Z stdout after")
+    #expect(l.count == 1 + (20 - dropped) + 1 + 1)
+  }
+
   @Test func eventsLogLines() {
     let dir = tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -29,13 +29,18 @@ enum cprocctl_spawn_stage {
 struct cprocctl_spawn_request {
   const char *path;            ///< program to execute, e.g. "/bin/sh"
   char *const *argv;           ///< NULL-terminated
+  const char *fallback_path;   ///< tried when exec of `path` fails (e.g. "/bin/sh"), or NULL
+  char *const *fallback_argv;  ///< its argv
   char *const *envp;           ///< NULL-terminated
   const char *cwd;             ///< working directory, or NULL to keep the supervisor's
   int stdin_fd;                ///< becomes fd 0 (e.g. an fd open on /dev/null)
   int stdout_fd;               ///< becomes fd 1
   int stderr_fd;               ///< becomes fd 2
-  const char *const *cgroup_procs; ///< NULL or NULL-terminated list of cgroup.procs files the
-                                   ///< child writes its own pid into before exec
+  const char *const *cgroup_procs; ///< NULL or NULL-terminated list of cgroup files the child
+                                   ///< writes "0" (itself) into before exec: v1 `tasks` (fast:
+                                   ///< no global lock), v2 `cgroup.procs`
+  int cgroup_fd;               ///< > 0: a cgroup v2 directory to start the child in (clone3
+                               ///< CLONE_INTO_CGROUP); `cgroup_procs` is the fallback
   long long rlimit_as;         ///< RLIMIT_AS in bytes for the child; < 0: unchanged
   int pdeathsig;               ///< signal the child gets when the spawning thread dies; 0: none
   // Results:
@@ -48,6 +53,7 @@ struct cprocctl_spawn_request {
 /// with `error`/`stage` set (a child that failed after clone has already been reaped).
 /// Not reentrant across threads sharing one request; safe to call from one thread at a time.
 pid_t cprocctl_spawn(struct cprocctl_spawn_request *req);
+
 
 /// Starts the guard: a small forked process that holds the read end of a pipe whose write end
 /// only the supervisor has (close-on-exec). The supervisor writes `cprocctl_guard_add/remove`
@@ -110,5 +116,10 @@ int cprocctl_set_subreaper(void);
 /// Waits for any child without blocking: pid (status in *status), 0 when none has exited, -1
 /// when there are no children (or error).
 pid_t cprocctl_reap(int *status);
+
+/// Drops this process's mappings of its executable's code pages (they stay in the page cache
+/// and fault back in on use) and returns free heap to the system. Returns how many ranges were
+/// trimmed. For a long-lived idle process after a burst of one-off work.
+int cprocctl_trim_memory(void);
 
 #endif

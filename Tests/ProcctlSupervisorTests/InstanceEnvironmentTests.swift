@@ -1,0 +1,68 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+import ProcctlTestSupport
+import Testing
+
+/// What an instance process gets: environment, working directory, stdin, its own session.
+@Suite struct InstanceEnvironmentTests {
+  @Test(.timeLimit(.minutes(1)))
+  func instancesGetTheirEnvironmentCwdAndOwnSession() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    let r = h.procctl([
+      "create", "--app", "demo", "--name", "envy", "--type", "worker", "--instances", "2",
+      "--size", "hobby", "--env", "COLOR=blue", "--env", "PROCCTL_APP=spoofed", "--cwd",
+      h.home.path, "--command",
+      "{ env; echo CWD=$(pwd); readlink /proc/self/fd/0; cut -d' ' -f6 /proc/$$/stat; echo PID=$$; } > out.$PROCCTL_INSTANCE; sleep 300 # \(h.token)",
+      "--yes",
+    ])
+    #expect(r.exitCode == 0, "\(r)")
+    try h.startUp()
+    #expect(await h.waitRunning("envy", count: 2))
+    let path = h.home.path + "/out.2"
+    #expect(await waitUntil { ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").contains("PID=") })
+    let out = try String(contentsOfFile: path, encoding: .utf8)
+    let lines = Set(out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+    for expected in [
+      "PROCCTL_APP=demo", "PROCCTL_PROCESS=envy", "PROCCTL_INSTANCE=2", "PROCCTL_POD_SIZE=hobby",
+      "PROCCTL_CPU=0.25", "PROCCTL_MEMORY_MB=256", "COLOR=blue", "CWD=\(h.home.path)", "/dev/null",
+    ] {
+      #expect(lines.contains(expected), "missing \(expected) in \(out)")
+    }
+    let pid = try #require(h.instance("envy", 2)?.pid)
+    // Its own session (and so its own process group): sid == its pid.
+    #expect(lines.contains("\(pid)") && lines.contains("PID=\(pid)"), "\(out)")
+  }
+}
+
+/// A command without shell syntax is exec'd directly (no shell in between); anything the
+/// program cannot be exec'd as still runs the way `sh -c` runs it.
+@Suite struct DirectExecTests {
+  @Test(.timeLimit(.minutes(1)))
+  func aSimpleCommandIsTheInstanceProcessItself() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    let script = h.home.path + "/noshebang"
+    // No #! line: execve fails with ENOEXEC and the shell runs it as a script, as sh -c would.
+    try "echo ran > \(h.home.path)/marker\nexec sleep 3002\n".write(
+      toFile: script, atomically: true, encoding: .utf8)
+    chmod(script, 0o755)
+    for (name, command) in [("direct", "sleep 3001"), ("script", "./noshebang")] {
+      let r = h.procctl([
+        "create", "--app", "demo", "--name", name, "--type", "worker", "--command", command,
+        "--cwd", h.home.path, "--yes",
+      ])
+      #expect(r.exitCode == 0, "\(r)")
+    }
+    try h.startUp()
+    #expect(await h.waitRunning("direct", count: 1))
+    let pid = try #require(h.instance("direct", 1)?.pid)
+    let cmdline = try #require(FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"))
+    #expect(cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) } == ["sleep", "3001"])
+    #expect(await waitUntil { FileManager.default.fileExists(atPath: h.home.path + "/marker") })
+    #expect(h.instance("script", 1)?.restarts == 0)
+  }
+}
