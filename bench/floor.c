@@ -4,7 +4,7 @@
  *   floor restart N direct|sh HELPER FILE
  *       fork, exec HELPER FILE exit 0, wait; N times. Restart latency = exit stamp -> next start
  *       stamp. `sh` runs it through /bin/sh -c "exec ..." as procctl does.
- *   floor cold N HELPER FILE
+ *   floor cold N direct|sh HELPER FILE
  *       "cold mark" stamp, then fork+exec N helpers (sleep mode, PROCCTL_INSTANCE=1..N) without
  *       waiting; once the N start stamps are in FILE, "stop mark" stamp, SIGTERM to all, wait for
  *       all, "stopped mark" stamp.
@@ -50,7 +50,7 @@ static int count_starts(const char *file) {
 }
 
 static int usage(void) {
-  fprintf(stderr, "usage: floor restart N direct|sh HELPER FILE | cold N HELPER FILE | "
+  fprintf(stderr, "usage: floor restart N direct|sh HELPER FILE | cold N direct|sh HELPER FILE | "
                   "time N CMD [ARGS...]\n");
   return 2;
 }
@@ -77,7 +77,11 @@ int main(int argc, char **argv) {
     }
     return 0;
   }
-  if (strcmp(argv[1], "cold") == 0 && argc == 5) {
+  if (strcmp(argv[1], "cold") == 0 && argc == 6) {
+    int viaShell = strcmp(argv[3], "sh") == 0;
+    argv += 1; /* HELPER FILE now at argv[3], argv[4] */
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "exec %s %s sleep", argv[3], argv[4]);
     pid_t *pids = calloc((size_t)n, sizeof *pids);
     mark(argv[4], "cold");
     for (int i = 0; i < n; i++) {
@@ -86,7 +90,10 @@ int main(int argc, char **argv) {
         char id[16];
         snprintf(id, sizeof id, "%d", i + 1);
         setenv("PROCCTL_INSTANCE", id, 1);
-        execl(argv[3], argv[3], argv[4], "sleep", (char *)NULL);
+        if (viaShell)
+          execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        else
+          execl(argv[3], argv[3], argv[4], "sleep", (char *)NULL);
         _exit(127);
       }
     }
