@@ -92,15 +92,22 @@ public struct CronStore: Sendable {
   /// Atomic but not fsynced: it describes live processes, like the supervisor's status file.
   public func writeStatus(_ status: [CronJobStatus]) throws(StoreError) {
     try FileIO.makeDirectories(cronDir)
-    let bytes = try encode(status, path: statusFile)
-    let tmp = statusFile + ".tmp"
-    let fd = FileIO.retrying { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+    try writeWithoutSync(try encode(status, path: statusFile), to: statusFile, mode: 0o644)
+  }
+
+  /// Temporary file and rename: readers see the old or the new file, never a torn one. No
+  /// fsync: it would stall the supervisor's loop for files that describe, not decide.
+  private func writeWithoutSync(_ bytes: [UInt8], to path: String, mode: mode_t)
+    throws(StoreError)
+  {
+    let tmp = path + ".tmp"
+    let fd = FileIO.retrying { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode) }
     if fd < 0 { throw .system(call: "open", path: tmp, errno: errno) }
     do {
       defer { close(fd) }
       try FileIO.writeAll(fd, bytes, path: tmp)
     }
-    if rename(tmp, statusFile) != 0 { throw .system(call: "rename", path: statusFile, errno: errno) }
+    if rename(tmp, path) != 0 { throw .system(call: "rename", path: path, errno: errno) }
   }
 
   public var statusFile: String { cronDir + "/status.json" }
@@ -119,7 +126,7 @@ public struct CronStore: Sendable {
   }
 
   /// Writes the job's runs (oldest first), keeping the last 50 and deleting the logs of the
-  /// ones dropped.
+  /// ones dropped. Not fsynced: the scheduler's memory, not the history, prevents double runs.
   public func writeHistory(_ runs: [CronRun], app: String, process: String) throws(StoreError) {
     let path = historyFile(app: app, process: process)
     let kept = Array(runs.suffix(CronRun.historyLimit))
@@ -127,7 +134,7 @@ public struct CronStore: Sendable {
       if let log = old.logPath { unlink(log) }
     }
     try FileIO.makeDirectories(FileIO.directory(of: path))
-    try FileIO.writeAtomically(try encode(kept, path: path), to: path, mode: 0o600)
+    try writeWithoutSync(try encode(kept, path: path), to: path, mode: 0o600)
   }
 
   /// Removes a deleted job's history and run logs.

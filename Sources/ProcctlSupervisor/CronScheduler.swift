@@ -66,7 +66,6 @@ public final class CronScheduler {
     var spec: ProcessSpec
     var size: PodSize
     var machine: CronJobMachine
-    var timer: Int?
     /// False once the job was deleted: its runs are stopping and nothing new starts.
     var wanted = true
     init(key: String, app: String, spec: ProcessSpec, size: PodSize, machine: CronJobMachine) {
@@ -85,6 +84,13 @@ public final class CronScheduler {
   private var memory: [String: CronJobMemory]
   private var rng = SystemRandomNumberGenerator()
   private var shuttingDown = false
+  /// The one timer, armed for the earliest next run of all jobs.
+  private var timer: Int?
+  private var timerAt: Timestamp?
+  /// Run histories changed since the last write (written after each batch, not per run, so a
+  /// batch of runs due at the same second starts without waiting for the disk).
+  private var historyCache: [String: [CronRun]] = [:]
+  private var dirtyHistory: Set<String> = []
   /// Set whenever something `ps` shows changed; the supervisor writes the status after each
   /// loop iteration.
   public private(set) var statusDirty = true
@@ -147,10 +153,15 @@ public final class CronScheduler {
       }
     }
     for (key, job) in jobs where !seen.contains(key) && job.wanted { remove(job) }
-    if memory.keys.contains(where: { !seen.contains($0) }) {
-      memory = memory.filter { seen.contains($0.key) }
+    // Forget jobs that are gone; keep the memory of applications another `up --app` runs.
+    func ours(_ key: String) -> Bool {
+      filter.isEmpty || filter.contains(String(key.prefix { $0 != "/" }))
+    }
+    if memory.keys.contains(where: { ours($0) && !seen.contains($0) }) {
+      memory = memory.filter { !ours($0.key) || seen.contains($0.key) }
       saveMemory()
     }
+    finishBatch()
   }
 
   /// `procctl cron run`: a run now, subject to the overlap policy.
@@ -161,6 +172,7 @@ public final class CronScheduler {
         runID: nil, outcome: nil, error: "cron job \(app)/\(process) is not scheduled by this supervisor")
     }
     let ids = perform(job.machine.manualRun(now: runtime.now()), job)
+    finishBatch()
     guard let (id, outcome) = ids.last else {
       return CronRunReply(runID: nil, outcome: nil, error: "no run was started")
     }
@@ -186,17 +198,20 @@ public final class CronScheduler {
     job.machine.runEnded(r.id)
     if job.wanted { record(r, job) }
     statusDirty = true
+    finishBatch()
     return true
   }
 
   /// SIGTERM/SIGINT to the supervisor: stop every active run with the stop ladder.
   public func shutdown() {
     shuttingDown = true
-    for job in jobs.values {
-      if let t = job.timer { runtime.cancelTimer(t) }
-      job.timer = nil
+    if let t = timer { runtime.cancelTimer(t) }
+    timer = nil
+    for (_, run) in runsByPid.values {
+      run.record.error = "stopped because the supervisor shut down"
+      stop(run, outcome: nil)
     }
-    for (_, run) in runsByPid.values { stop(run, outcome: nil) }
+    flushHistory()
   }
 
   /// A second SIGTERM/SIGINT: SIGKILL every run at once.
@@ -241,8 +256,9 @@ public final class CronScheduler {
     for effect in effects {
       switch effect {
       case .persistLastScheduled(let t):
+        // The timer batch persists before performing (see `fire`); elsewhere, at once.
         memory[job.key] = CronJobMemory(lastScheduledAt: t, jobCreatedAt: job.spec.createdAt)
-        saveMemory()
+        if !inBatch { saveMemory() }
       case .start(let scheduledAt, let trigger):
         let r = startRun(job, scheduledAt: scheduledAt, trigger: trigger)
         ids.append((r.id, r.outcome))
@@ -259,27 +275,55 @@ public final class CronScheduler {
         runtime.log("\(job.key) \(stamp(scheduledAt, job)): \(outcome.rawValue)")
         record(r, job)
         ids.append((r.id, r.outcome))
-      case .arm(let at):
-        if let t = job.timer { runtime.cancelTimer(t) }
-        job.timer = nil
-        if let at {
-          let delay = max(0, at.epochMs - runtime.now().epochMs)
-          // Long waits are re-checked daily so a wall-clock change cannot leave a job far off.
-          job.timer = runtime.schedule(afterMs: Int(min(delay, 86_400_000))) {
-            [unowned self, unowned job] in
-            job.timer = nil
-            self.timerFired(job)
-          }
-        }
+      case .arm:
         statusDirty = true
       }
     }
     return ids
   }
 
-  private func timerFired(_ job: Job) {
-    guard job.wanted, !shuttingDown else { return }
-    perform(job.machine.timerFired(now: runtime.now()), job)
+  /// True while `fire` performs a batch whose memory it has already written.
+  private var inBatch = false
+
+  /// The timer: every job whose time has come acts on it. Their last scheduled times are
+  /// written to disk once, before any run starts (never twice, even after a crash).
+  private func fire() {
+    timer = nil
+    timerAt = nil
+    guard !shuttingDown else { return }
+    let now = runtime.now()
+    var batch: [(Job, [CronJobMachine.Effect])] = []
+    for job in jobs.values.sorted(by: { $0.key < $1.key })
+    where job.wanted && (job.machine.nextFire.map { $0 <= now } ?? false) {
+      batch.append((job, job.machine.timerFired(now: now)))
+    }
+    var persist = false
+    for (job, effects) in batch {
+      for case .persistLastScheduled(let t) in effects {
+        memory[job.key] = CronJobMemory(lastScheduledAt: t, jobCreatedAt: job.spec.createdAt)
+        persist = true
+      }
+    }
+    if persist { saveMemory() }
+    inBatch = true
+    for (job, effects) in batch { perform(effects, job) }
+    inBatch = false
+    finishBatch()
+  }
+
+  /// After any change: history to disk, and the timer at the earliest next run.
+  private func finishBatch() {
+    flushHistory()
+    guard !shuttingDown else { return }
+    let earliest = jobs.values.compactMap { $0.wanted ? $0.machine.nextFire : nil }.min()
+    if earliest == timerAt && (timer != nil || earliest == nil) { return }
+    if let t = timer { runtime.cancelTimer(t) }
+    timer = nil
+    timerAt = earliest
+    guard let at = earliest else { return }
+    let delay = max(0, at.epochMs - runtime.now().epochMs)
+    // Long waits are re-checked daily, so a changed wall clock cannot leave a job far off.
+    timer = runtime.schedule(afterMs: Int(min(delay, 86_400_000))) { [unowned self] in self.fire() }
   }
 
   private func startRun(_ job: Job, scheduledAt: Timestamp, trigger: CronTrigger) -> CronRun {
@@ -311,6 +355,7 @@ public final class CronScheduler {
           self.runtime.log(
             "\(job.key) run \(run.record.id) timed out after \(DurationSpec.describe(ms: ms))")
           self.stop(run, outcome: .timedOut)
+          self.flushHistory()
         }
       }
       runtime.log(
@@ -344,14 +389,14 @@ public final class CronScheduler {
 
   private func remove(_ job: Job) {
     job.wanted = false
-    if let t = job.timer { runtime.cancelTimer(t) }
-    job.timer = nil
     jobs[job.key] = nil
     runtime.log("\(job.key): removed; stopping its active runs")
     for (j, run) in runsByPid.values where j === job { stop(run, outcome: nil) }
     memory[job.key] = nil
     saveMemory()
     store.removeHistory(app: job.app, process: job.spec.name)
+    historyCache[job.key] = nil
+    dirtyHistory.remove(job.key)
     lastRecorded[job.key] = nil
     statusDirty = true
   }
@@ -371,17 +416,31 @@ public final class CronScheduler {
     }
   }
 
-  /// Adds or updates the run in the job's history file.
+  /// Adds or updates the run in the job's history (written by `flushHistory`).
   private func record(_ run: CronRun, _ job: Job) {
     lastRecorded[job.key] = run
     statusDirty = true
-    do {
-      var runs = (try? store.history(app: job.app, process: job.spec.name)) ?? []
-      if let i = runs.lastIndex(where: { $0.id == run.id }) { runs[i] = run } else { runs.append(run) }
-      try store.writeHistory(runs, app: job.app, process: job.spec.name)
-    } catch {
-      runtime.log("\(job.key): could not record run \(run.id): \(error.description)")
+    var runs = historyCache[job.key] ?? (try? store.history(app: job.app, process: job.spec.name)) ?? []
+    if let i = runs.lastIndex(where: { $0.id == run.id }) { runs[i] = run } else { runs.append(run) }
+    if runs.count > CronRun.historyLimit * 2 { runs.removeFirst(runs.count - CronRun.historyLimit * 2) }
+    historyCache[job.key] = runs
+    dirtyHistory.insert(job.key)
+  }
+
+  /// Writes the histories changed since the last call (the last 50 runs each).
+  public func flushHistory() {
+    for key in dirtyHistory.sorted() {
+      guard let runs = historyCache[key], let slash = key.firstIndex(of: "/") else { continue }
+      let app = String(key[..<slash])
+      let process = String(key[key.index(after: slash)...])
+      do {
+        try store.writeHistory(runs, app: app, process: process)
+        historyCache[key] = Array(runs.suffix(CronRun.historyLimit))
+      } catch {
+        runtime.log("\(key): could not record its runs: \(error.description)")
+      }
     }
+    dirtyHistory.removeAll()
   }
 
   private func saveMemory() {

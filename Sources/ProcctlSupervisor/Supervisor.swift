@@ -494,6 +494,9 @@ public final class Supervisor {
     while !pending.isEmpty {
       let ev = pending.removeFirst()
       let effects = inst.machine.handle(ev) { Double.random(in: 0..<1, using: &rng) }
+      if case .exited = ev, effects.contains(.spawn), phase == .running {
+        events.emit(.restartingNow(inst.key))
+      }
       for effect in effects {
         if let follow = perform(effect, inst) { pending.append(follow) }
       }

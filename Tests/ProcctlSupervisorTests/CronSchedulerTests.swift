@@ -198,6 +198,17 @@ struct CronSchedulerTests {
     #expect(runs[0].error == "the supervisor stopped before the run ended")
   }
 
+  @Test func anotherAppsMemoryIsKept() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    let other = CronJobMemory(lastScheduledAt: Timestamp.parse("2026-01-01T08:00:00Z")!, jobCreatedAt: created)
+    try store.writeMemory(["other/job": other, "app/gone": other])
+    let s = CronScheduler(runtime: FakeCronRuntime("2026-01-01T10:00:30Z"), store: store)
+    s.apply(doc(), catalogue: .builtIn, apps: ["app"])
+    #expect(store.readMemory() == ["other/job": other])
+  }
+
   @Test func catchUpNoneRecordsMissedAndWaits() throws {
     let home = TempHome()
     defer { home.remove() }

@@ -112,7 +112,9 @@ public struct PsCommand: Command {
             out.append(
               InstanceView(
                 app: a.name, process: p.name, instance: i,
-                state: status == nil ? "not running" : "pending", size: p.size,
+                state: status.map { s in
+                  s.apps.map { $0.contains(a.name) } ?? true ? "pending" : "not supervised"
+                } ?? "not running", size: p.size,
                 cpu: size.map { Double($0.milliCPU) / 1000 }, memoryMB: size?.memoryMB))
           }
         }
