@@ -925,6 +925,14 @@ def machine():
             "os": platform.platform()}
 
 
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return float(f.read().split()[0])
+    except (OSError, ValueError):
+        return None
+
+
 def git_commit():
     try:
         return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
@@ -999,6 +1007,7 @@ def main():
         ("8", b.s8_procctl, ["8.procctl.late"], False),
     ]
     started = time.monotonic()
+    load_start = loadavg()
     interrupted = False
     try:
         for num, fn, keys, is_peer in plan:
@@ -1051,9 +1060,11 @@ def main():
             log(f"kept {b.tmp}")
 
     elapsed = time.monotonic() - started
+    load_end = loadavg()
     print(f"\nprocctl bench ({'quick' if args.quick else 'full'}) {git_commit()} "
           f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}, "
-          f"{machine()['cpu']} x{os.cpu_count()}, {elapsed:.0f}s")
+          f"{machine()['cpu']} x{os.cpu_count()}, {elapsed:.0f}s, "
+          f"load average {load_start} -> {load_end} (other work on the machine skews timings)")
     print_table()
     failed = [f for f in R.figures if f.status == "failed"]
     doc = {
@@ -1062,6 +1073,7 @@ def main():
         "procctl": {"commit": git_commit(), "binary": args.procctl},
         "mode": "quick" if args.quick else "full",
         "elapsed_s": round(elapsed, 1),
+        "loadavg_1min": {"start": load_start, "end": load_end},
         "status": "interrupted" if interrupted else ("failed" if failed else "ok"),
         "figures": [
             {"scenario": f.scenario, "key": f.key, "figure": f.label, "unit": f.unit,

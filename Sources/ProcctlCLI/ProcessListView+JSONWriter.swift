@@ -8,13 +8,17 @@ import ProcctlCore
 /// `ProcessListView` by overload resolution, so `ListCommand` needs no change.
 extension JSONOutput {
   public static func write(_ value: ProcessListView, to context: Context) throws {
-    context.out.write(bytes: value.jsonDocument())
+    // The body, then the newline: no copy of the ~700 KB document (JSONWriter.document copies).
+    context.out.write(bytes: value.jsonBody())
+    context.out.line()
   }
 }
 
 extension ProcessListView {
   /// The same document `JSONOutput.encode` gives (keys sorted); ProcessViewJSONTests checks it.
-  public func jsonDocument() -> [UInt8] {
+  public func jsonDocument() -> [UInt8] { jsonBody() + [10] }
+
+  func jsonBody() -> [UInt8] {
     var w = JSONWriter(capacity: processes.count * 768 + 64)
     w.beginObject()
     w.key("processes")
@@ -22,7 +26,7 @@ extension ProcessListView {
     for p in processes { p.write(to: &w) }
     w.endArray()
     w.endObject()
-    return w.document
+    return w.bytes
   }
 }
 
