@@ -75,3 +75,28 @@ import Testing
     }
   }
 }
+
+@Suite struct PsRowsTests {
+  @Test func desiredInstancesJoinedWithStatusAndStoppingOnesListed() {
+    let t = Timestamp(epochMs: 1_796_325_555_123)
+    let spec = ProcessSpec(
+      name: "web", type: .worker, command: "x", instances: 2, cwd: "/", createdAt: t, updatedAt: t)
+    let doc = StateDocument(apps: [Application(name: "shop", createdAt: t, processes: [spec])])
+    func inst(_ n: Int, _ state: String) -> InstanceStatus {
+      InstanceStatus(
+        app: "shop", process: "web", instance: n, state: state, pid: Int32(100 + n), startedAt: t,
+        size: "s1", milliCPU: 500, memoryMB: 1024)
+    }
+    let status = SupervisorStatus(
+      pid: 1, procStartTicks: 1, startedAt: t, updatedAt: t, revision: 1, apps: nil,
+      instances: [inst(1, "running"), inst(3, "stopping")])
+    let rows = PsCommand.rows(
+      doc: doc, catalogue: .builtIn, status: status, app: nil, process: nil, now: t)
+    #expect(rows.map(\.name) == ["web.1", "web.2", "web.3"])
+    #expect(rows.map(\.state) == ["running", "pending", "stopping"])
+    #expect(rows.map(\.desired) == [true, true, false])
+    let none = PsCommand.rows(
+      doc: doc, catalogue: .builtIn, status: nil, app: nil, process: nil, now: t)
+    #expect(none.map(\.state) == ["not running", "not running"])
+  }
+}

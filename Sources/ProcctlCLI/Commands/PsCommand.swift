@@ -96,38 +96,54 @@ public struct PsCommand: Command {
     doc: StateDocument, catalogue: SizeCatalogue, status: SupervisorStatus?, app: String?,
     process: String?, now: Timestamp
   ) -> [InstanceView] {
-    var observed: [String: InstanceStatus] = [:]
-    for s in status?.instances ?? [] { observed["\(s.app)/\(s.process)/\(s.instance)"] = s }
+    struct Key: Hashable {
+      var app: String
+      var process: String
+      var instance: Int
+    }
+    var observed: [Key: InstanceStatus] = [:]
+    for s in status?.instances ?? [] {
+      observed[Key(app: s.app, process: s.process, instance: s.instance)] = s
+    }
+    var sizes: [String: PodSize?] = [:]
     var out: [InstanceView] = []
-    var seen = Set<String>()
+    out.reserveCapacity(observed.count + doc.apps.count)
     for a in doc.apps where app == nil || a.name == app {
+      let absent =
+        status.map { s in s.apps.map { $0.contains(a.name) } ?? true ? "pending" : "not supervised" }
+        ?? "not running"
       for p in a.processes where p.type == .worker && (process == nil || p.name == process) {
-        let size = catalogue.size(named: p.size)
+        let size: PodSize?
+        if let known = sizes[p.size] {
+          size = known
+        } else {
+          size = catalogue.size(named: p.size)
+          sizes[p.size] = size
+        }
         for i in 1...max(1, p.instances) where i <= p.instances {
-          let key = "\(a.name)/\(p.name)/\(i)"
-          seen.insert(key)
-          if let s = observed[key] {
+          if !observed.isEmpty,
+            let s = observed.removeValue(forKey: Key(app: a.name, process: p.name, instance: i))
+          {
             out.append(InstanceView(s, desired: true, now: now))
           } else {
             out.append(
               InstanceView(
-                app: a.name, process: p.name, instance: i,
-                state: status.map { s in
-                  s.apps.map { $0.contains(a.name) } ?? true ? "pending" : "not supervised"
-                } ?? "not running", size: p.size,
+                app: a.name, process: p.name, instance: i, state: absent, size: p.size,
                 cpu: size.map { Double($0.milliCPU) / 1000 }, memoryMB: size?.memoryMB))
           }
         }
       }
     }
+    // What is left is still stopping after a scale-down or delete.
     for s in status?.instances ?? []
-    where !seen.contains("\(s.app)/\(s.process)/\(s.instance)")
+    where observed[Key(app: s.app, process: s.process, instance: s.instance)] != nil
       && (app == nil || s.app == app) && (process == nil || s.process == process)
     {
       out.append(InstanceView(s, desired: false, now: now))
     }
     return out
   }
+
 
   static func table(_ rows: [InstanceView], now: Timestamp) -> String {
     var t = Table([
