@@ -35,7 +35,7 @@ public struct ChangePlan {
 }
 
 /// `--json` result of every changing command.
-public struct ChangeResultView: Encodable {
+public struct ChangeResultView: JSONWritable {
   public var action: String
   public var app: String
   /// True when the change was written to the state file.
@@ -46,6 +46,19 @@ public struct ChangeResultView: Encodable {
   public var quote: QuoteView?
   public var changes: [String]
   public var processes: [ProcessView]
+
+  public func write(to w: inout JSONWriter) {
+    w.beginObject()
+    w.member("action", action)
+    w.member("app", app)
+    w.member("applied", applied)
+    w.member("changed", changed)
+    w.member("changes", changes)
+    w.member("dryRun", dryRun)
+    w.member("processes", processes)
+    w.member("quote", ifPresent: quote)
+    w.endObject()
+  }
 }
 
 /// The one path every changing command takes: under the state lock, read the state, let the
@@ -113,7 +126,7 @@ public enum ChangeFlow {
       let views = plan.processes.map { a, s in
         ProcessView(app: a, spec: s, size: catalogue.size(named: s.size))
       }
-      try JSONOutput.write(
+      JSONOutput.write(
         ChangeResultView(
           action: plan.action, app: plan.app, applied: applied, dryRun: flags.dryRun,
           changed: changed, quote: plan.quote.map(QuoteView.init), changes: plan.changes,

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import ProcctlCore
 import ProcctlStore
 
@@ -42,7 +41,7 @@ public final class Context {
 
   /// The real process's context: `--home` flag (if any), environment, fds 0/1/2.
   public static func live(homeFlag: String?) -> Context {
-    let env = ProcessInfo.processInfo.environment
+    let env = processEnvironment()
     let err = TextOutput(fd: 2)
     let noColor = (env["NO_COLOR"].map { !$0.isEmpty }) ?? false
     return Context(
@@ -83,6 +82,22 @@ public final class Context {
       if c == 10 { return String(decoding: bytes, as: UTF8.self) }
       bytes.append(c)
     }
+  }
+
+  /// The process's environment from libc's `environ` (no Foundation needed). For a variable
+  /// given twice, the first one wins, as with getenv(3).
+  static func processEnvironment() -> [String: String] {
+    var env: [String: String] = [:]
+    var p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
+    while let q = p, let entry = q.pointee {
+      let s = String(cString: entry)
+      if let eq = s.utf8.firstIndex(of: UInt8(ascii: "=")) {
+        let key = String(s[..<eq])
+        if env[key] == nil { env[key] = String(s[s.index(after: eq)...]) }
+      }
+      p = q + 1
+    }
+    return env
   }
 
   static func currentDirectory() -> String {

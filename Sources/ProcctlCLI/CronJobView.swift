@@ -3,7 +3,7 @@ import ProcctlStore
 
 /// One cron job as `ps` and `list` show it: its next run and whether a run is active, from the
 /// running scheduler's `cron/status.json` (nothing when no supervisor runs).
-struct CronJobView: Encodable {
+struct CronJobView: JSONWritable {
   var app: String
   var process: String
   var schedule: String
@@ -15,6 +15,21 @@ struct CronJobView: Encodable {
   var lastRunID: String?
   var lastOutcome: String?
   var lastExit: String?
+
+  func write(to w: inout JSONWriter) {
+    w.beginObject()
+    w.member("active", active)
+    w.member("activeRuns", activeRuns)
+    w.member("app", app)
+    w.member("lastExit", ifPresent: lastExit)
+    w.member("lastOutcome", ifPresent: lastOutcome)
+    w.member("lastRunID", ifPresent: lastRunID)
+    w.member("nextRunAt", ifPresent: nextRunAt)
+    w.member("process", process)
+    w.member("schedule", schedule)
+    w.member("timeZone", timeZone)
+    w.endObject()
+  }
 
   /// The cron jobs of `doc` (filtered), joined with the scheduler's report.
   static func rows(

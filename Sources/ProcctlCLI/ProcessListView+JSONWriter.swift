@@ -1,54 +1,37 @@
 import ProcctlCore
 
-/// `list --json` written with the core `JSONWriter` instead of Foundation's `JSONEncoder`.
-///
-/// Why: on a state with 1,000 processes `procctl list --json` ran ~160 M instructions (~27 ms), of
-/// which `JSONEncoder` was 115 M (72%); the target is 10 ms including process start-up (issue 6).
-/// The generic `JSONOutput.write` stays for the small documents; this overload is chosen for
-/// `ProcessListView` by overload resolution, so `ListCommand` needs no change.
-extension JSONOutput {
-  public static func write(_ value: ProcessListView, to context: Context) throws {
-    // The body, then the newline: no copy of the ~700 KB document (JSONWriter.document copies).
-    context.out.write(bytes: value.jsonBody())
-    context.out.line()
-  }
-}
+// `list --json`, `show --json` and the processes of a change's `--json` result.
+//
+// Why by hand: on a state with 1,000 processes `procctl list --json` ran ~160 M instructions
+// (~27 ms) with Foundation's `JSONEncoder`, of which the encoder was 115 M (72%); the target is
+// 10 ms including process start-up (issue 6).
 
-extension ProcessListView {
-  /// The same document `JSONOutput.encode` gives (keys sorted); ProcessViewJSONTests checks it.
-  public func jsonDocument() -> [UInt8] { jsonBody() + [10] }
-
-  func jsonBody() -> [UInt8] {
-    var w = JSONWriter(capacity: processes.count * 768 + 64)
+extension ProcessListView: JSONWritable {
+  public func write(to w: inout JSONWriter) {
     w.beginObject()
-    w.key("processes")
-    w.beginArray()
-    for p in processes { p.write(to: &w) }
-    w.endArray()
+    w.member("processes", processes)
     w.endObject()
-    return w.bytes
+  }
+
+  /// The document as `list --json` prints it.
+  public func jsonDocument() -> [UInt8] {
+    jsonDocument(pretty: true, capacity: processes.count * 768 + 64)
   }
 }
 
-extension ProcessView {
-  /// Members in sorted key order, optional ones left out when nil, like the Encodable form.
-  /// A field added to ProcessView must be added here too (a test fails until it is).
+extension ProcessView: JSONWritable {
+  /// Members in sorted key order, optional ones left out when nil. A field added to
+  /// ProcessView must be added here too (ProcessViewJSONTests fails until it is).
   public func write(to w: inout JSONWriter) {
     w.beginObject()
     w.member("app", app)
     w.member("catchUp", ifPresent: catchUp)
     w.member("command", command)
     w.member("concurrency", ifPresent: concurrency)
-    if let cpu {
-      w.key("cpu")
-      w.double(cpu)
-    }
+    w.member("cpu", ifPresent: cpu)
     w.member("createdAt", createdAt)
     w.member("cwd", cwd)
-    w.key("env")
-    w.beginObject()
-    for (k, v) in env.sorted(by: { $0.key < $1.key }) { w.member(k, v) }
-    w.endObject()
+    w.member("env", env)
     w.member("hourlyMillicents", hourlyMillicents)
     w.member("instances", instances)
     w.member("logFiles", logFiles)

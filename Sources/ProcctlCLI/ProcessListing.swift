@@ -80,6 +80,6 @@ public enum ProcessListing {
 }
 
 /// `list --json`: `{"processes": [...]}`, an object so fields can be added beside the list.
-public struct ProcessListView: Encodable {
+public struct ProcessListView {
   public var processes: [ProcessView]
 }

@@ -3,7 +3,7 @@ import ProcctlCore
 /// One process as `show --json` and `list --json` print it. Field names are part of procctl's
 /// interface (documented in the README): add fields, never rename them. Optional fields are left
 /// out when they do not apply (a worker has no schedule).
-public struct ProcessView: Encodable, Sendable {
+public struct ProcessView: Sendable {
   public var app: String
   public var name: String
   public var type: String

@@ -1,8 +1,8 @@
 import ProcctlCore
 
 /// A change's cost summary as `--json` prints it (field names documented in the README).
-public struct QuoteView: Encodable, Sendable {
-  public struct Line: Encodable, Sendable {
+public struct QuoteView: Sendable, JSONWritable {
+  public struct Line: Sendable, JSONWritable {
     public var action: String
     public var app: String
     public var process: String
@@ -21,6 +21,27 @@ public struct QuoteView: Encodable, Sendable {
     public var hourlyMillicents: Int
     /// True for cron jobs: charged only while a run is active.
     public var billedWhileRunning: Bool
+
+    public func write(to w: inout JSONWriter) {
+      w.beginObject()
+      w.member("action", action)
+      w.member("app", app)
+      w.member("billedWhileRunning", billedWhileRunning)
+      w.member("command", command)
+      w.member("cpu", ifPresent: cpu)
+      w.member("differenceCents", differenceCents)
+      w.member("hourlyMillicents", hourlyMillicents)
+      w.member("instancesAfter", instancesAfter)
+      w.member("instancesBefore", instancesBefore)
+      w.member("memoryMB", ifPresent: memoryMB)
+      w.member("monthlyAfterCents", monthlyAfterCents)
+      w.member("monthlyBeforeCents", monthlyBeforeCents)
+      w.member("process", process)
+      w.member("sizeAfter", ifPresent: sizeAfter)
+      w.member("sizeBefore", ifPresent: sizeBefore)
+      w.member("type", type)
+      w.endObject()
+    }
   }
 
   public var lines: [Line]
@@ -53,5 +74,16 @@ public struct QuoteView: Encodable, Sendable {
     differenceCents = q.delta.value
     paymentMethod = q.paymentMethod
     raisesCost = q.raisesCost
+  }
+
+  public func write(to w: inout JSONWriter) {
+    w.beginObject()
+    w.member("differenceCents", differenceCents)
+    w.member("lines", lines)
+    w.member("monthlyAfterCents", monthlyAfterCents)
+    w.member("monthlyBeforeCents", monthlyBeforeCents)
+    w.member("paymentMethod", ifPresent: paymentMethod)
+    w.member("raisesCost", raisesCost)
+    w.endObject()
   }
 }

@@ -1,5 +1,5 @@
 /// An application: a name that holds processes.
-public struct Application: Sendable, Equatable, Codable {
+public struct Application: Sendable, Equatable {
   public var name: String
   public var createdAt: Timestamp
   public var processes: [ProcessSpec]

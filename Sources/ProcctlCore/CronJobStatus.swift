@@ -1,6 +1,6 @@
 /// A cron job as the running scheduler reports it (`cron/status.json`, beside the supervisor's
 /// `status.json`): when it runs next and which runs are active, for `ps` and `list`.
-public struct CronJobStatus: Sendable, Equatable, Codable {
+public struct CronJobStatus: Sendable, Equatable {
   public var app: String
   public var process: String
   public var nextRunAt: Timestamp?
@@ -8,7 +8,7 @@ public struct CronJobStatus: Sendable, Equatable, Codable {
   /// The most recent entry of its history.
   public var lastRun: CronRun?
 
-  public struct ActiveRun: Sendable, Equatable, Codable {
+  public struct ActiveRun: Sendable, Equatable {
     public var id: String
     public var pid: Int32
     public var startedAt: Timestamp

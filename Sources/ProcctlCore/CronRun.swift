@@ -1,5 +1,5 @@
 /// How a cron run ended (or why there was none).
-public enum CronOutcome: String, Sendable, Codable, CaseIterable {
+public enum CronOutcome: String, Sendable, CaseIterable {
   /// Still active.
   case running
   /// Exited with code 0.
@@ -18,7 +18,7 @@ public enum CronOutcome: String, Sendable, Codable, CaseIterable {
 }
 
 /// What started a run.
-public enum CronTrigger: String, Sendable, Codable {
+public enum CronTrigger: String, Sendable, CaseIterable {
   /// Its scheduled time came.
   case schedule
   /// `procctl cron run`.
@@ -28,7 +28,7 @@ public enum CronTrigger: String, Sendable, Codable {
 }
 
 /// One entry of a cron job's run history (`runs/APP/NAME.json`, the last 50 per job).
-public struct CronRun: Sendable, Equatable, Codable {
+public struct CronRun: Sendable, Equatable {
   public var id: String
   public var app: String
   public var process: String

@@ -1,5 +1,5 @@
 /// How a process ended, as `waitpid` reports it (or that it never started).
-public enum ExitStatus: Sendable, Equatable, Codable, CustomStringConvertible {
+public enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
   case code(Int)
   case signal(Int)
   /// The command could not be started (for example its working directory is missing): the step
@@ -44,32 +44,4 @@ public enum ExitStatus: Sendable, Equatable, Codable, CustomStringConvertible {
     1: "HUP", 2: "INT", 3: "QUIT", 4: "ILL", 6: "ABRT", 7: "BUS", 8: "FPE", 9: "KILL",
     10: "USR1", 11: "SEGV", 12: "USR2", 13: "PIPE", 14: "ALRM", 15: "TERM",
   ]
-
-  // JSON: {"code": 1} | {"signal": 9} | {"spawnError": "..."} | {"signal": 9, "reason": "OOMKilled"}
-  enum CodingKeys: String, CodingKey { case code, signal, spawnError, reason }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    if try c.decodeIfPresent(String.self, forKey: .reason) == "OOMKilled" {
-      self = .oomKilled
-    } else if let v = try c.decodeIfPresent(Int.self, forKey: .code) {
-      self = .code(v)
-    } else if let v = try c.decodeIfPresent(Int.self, forKey: .signal) {
-      self = .signal(v)
-    } else {
-      self = .spawnFailed(try c.decodeIfPresent(String.self, forKey: .spawnError) ?? "unknown")
-    }
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    switch self {
-    case .code(let v): try c.encode(v, forKey: .code)
-    case .signal(let v): try c.encode(v, forKey: .signal)
-    case .spawnFailed(let v): try c.encode(v, forKey: .spawnError)
-    case .oomKilled:
-      try c.encode(9, forKey: .signal)
-      try c.encode("OOMKilled", forKey: .reason)
-    }
-  }
 }

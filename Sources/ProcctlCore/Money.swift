@@ -1,6 +1,6 @@
 /// An amount of money in integer US cents. All billing arithmetic happens here, never in floating
 /// point.
-public struct Cents: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct Cents: Hashable, Comparable, Sendable, CustomStringConvertible {
   public var value: Int
   public init(_ value: Int) { self.value = value }
 
@@ -27,14 +27,6 @@ public struct Cents: Hashable, Comparable, Sendable, Codable, CustomStringConver
     let sign = value < 0 ? "-" : ""
     let v = abs(value)
     return "\(sign)\(v / 100).\(pad2(v % 100))"
-  }
-
-  public init(from decoder: any Decoder) throws {
-    value = try decoder.singleValueContainer().decode(Int.self)
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(value)
   }
 }
 

@@ -1,6 +1,6 @@
 /// One entry of the pod-size catalogue: how much CPU and RAM one instance gets, and its price.
-public struct PodSize: Hashable, Sendable, Codable {
-  public enum Family: String, Sendable, Codable, CaseIterable {
+public struct PodSize: Hashable, Sendable {
+  public enum Family: String, Sendable, CaseIterable {
     case standard, cpu = "cpu-optimised", memory = "memory-optimised"
   }
 
@@ -38,26 +38,4 @@ public struct PodSize: Hashable, Sendable, Codable {
   }
 
   public var memoryBytes: Int { memoryMB * 1024 * 1024 }
-
-  // JSON: {"name","family","cpu","memoryMB","monthlyCents"} (cpu as a number of cores).
-  enum CodingKeys: String, CodingKey { case name, family, cpu, memoryMB, monthlyCents }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    name = try c.decode(String.self, forKey: .name).lowercased()
-    family = try c.decodeIfPresent(Family.self, forKey: .family) ?? .standard
-    let cpu = try c.decode(Double.self, forKey: .cpu)
-    milliCPU = Int((cpu * 1000).rounded())
-    memoryMB = try c.decode(Int.self, forKey: .memoryMB)
-    monthly = Cents(try c.decode(Int.self, forKey: .monthlyCents))
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(name, forKey: .name)
-    try c.encode(family, forKey: .family)
-    try c.encode(Double(milliCPU) / 1000, forKey: .cpu)
-    try c.encode(memoryMB, forKey: .memoryMB)
-    try c.encode(monthly.value, forKey: .monthlyCents)
-  }
 }

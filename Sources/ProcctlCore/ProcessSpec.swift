@@ -1,5 +1,5 @@
 /// The desired state of one process of an application, as the operator declared it.
-public struct ProcessSpec: Sendable, Equatable, Codable {
+public struct ProcessSpec: Sendable, Equatable {
   public var name: String
   public var type: ProcessType
   /// A shell command line, run with `/bin/sh -c`.
@@ -57,37 +57,6 @@ public struct ProcessSpec: Sendable, Equatable, Codable {
     self.restartGeneration = restartGeneration
     self.createdAt = createdAt
     self.updatedAt = updatedAt
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case name, type, command, size, instances, env, cwd, schedule, timeZone, minUptimeMs
-    case stopTimeoutMs, concurrency, timeoutMs, catchUp, logMaxSize, logFiles, restartGeneration
-    case createdAt, updatedAt
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    name = try c.decode(String.self, forKey: .name)
-    type = try c.decode(ProcessType.self, forKey: .type)
-    command = try c.decode(String.self, forKey: .command)
-    size = try c.decode(String.self, forKey: .size)
-    instances = try c.decode(Int.self, forKey: .instances)
-    env = try c.decodeIfPresent([String: String].self, forKey: .env) ?? [:]
-    cwd = try c.decode(String.self, forKey: .cwd)
-    schedule = try c.decodeIfPresent(String.self, forKey: .schedule)
-    timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone)
-    minUptimeMs =
-      try c.decodeIfPresent(Int.self, forKey: .minUptimeMs) ?? Limits.minUptimeDefaultMs
-    stopTimeoutMs =
-      try c.decodeIfPresent(Int.self, forKey: .stopTimeoutMs) ?? Limits.stopTimeoutDefaultMs
-    concurrency = try c.decodeIfPresent(ConcurrencyPolicy.self, forKey: .concurrency)
-    timeoutMs = try c.decodeIfPresent(Int.self, forKey: .timeoutMs)
-    catchUp = try c.decodeIfPresent(CatchUpPolicy.self, forKey: .catchUp)
-    logMaxSize = try c.decodeIfPresent(Int.self, forKey: .logMaxSize)
-    logFiles = try c.decodeIfPresent(Int.self, forKey: .logFiles)
-    restartGeneration = try c.decodeIfPresent(Int.self, forKey: .restartGeneration) ?? 0
-    createdAt = try c.decode(Timestamp.self, forKey: .createdAt)
-    updatedAt = try c.decode(Timestamp.self, forKey: .updatedAt)
   }
 
   /// The instance names of this process: "worker.1" ... "worker.N".

@@ -1,6 +1,6 @@
 /// What kind of process: a background worker runs forever and is restarted whenever it exits; a
 /// cron job runs to completion on a schedule and is not restarted.
-public enum ProcessType: String, Sendable, Codable, CaseIterable {
+public enum ProcessType: String, Sendable, CaseIterable {
   case worker
   case cron
 

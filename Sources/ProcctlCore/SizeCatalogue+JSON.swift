@@ -1,6 +1,6 @@
 /// `sizes.json` and `procctl sizes --json`: {"sizes": [{"name", "family", "cpu", "memoryMB",
 /// "monthlyCents"}]}, cpu as a number of cores.
-extension SizeCatalogue {
+extension SizeCatalogue: JSONWritable {
   public init(jsonBytes bytes: [UInt8]) throws(JSONError) {
     self = try bytes.withUnsafeBufferPointer { (buf) throws(JSONError) -> SizeCatalogue in
       var r = JSONReader(buf)
@@ -21,15 +21,12 @@ extension SizeCatalogue {
 
   public func write(to w: inout JSONWriter) {
     w.beginObject()
-    w.key("sizes")
-    w.beginArray()
-    for s in sizes { s.write(to: &w) }
-    w.endArray()
+    w.member("sizes", sizes)
     w.endObject()
   }
 }
 
-extension PodSize {
+extension PodSize: JSONWritable {
   init(reading r: inout JSONReader, index: Int) throws(JSONError) {
     var name: String? = nil
     var family = Family.standard
@@ -64,12 +61,11 @@ extension PodSize {
 
   public func write(to w: inout JSONWriter) {
     w.beginObject()
-    w.member("name", name)
+    w.member("cpu", Double(milliCPU) / 1000)
     w.member("family", family.rawValue)
-    w.key("cpu")
-    w.double(Double(milliCPU) / 1000)
     w.member("memoryMB", memoryMB)
     w.member("monthlyCents", monthly.value)
+    w.member("name", name)
     w.endObject()
   }
 }

@@ -1,6 +1,6 @@
 /// The pod sizes an operator may choose from: the built-in catalogue, or one read from
 /// `sizes.json` in the state directory (same fields as `procctl sizes --json`).
-public struct SizeCatalogue: Sendable, Codable, Equatable {
+public struct SizeCatalogue: Sendable, Equatable {
   public var sizes: [PodSize]
 
   public static let defaultSizeName = "s1"

@@ -1,6 +1,6 @@
 /// The whole desired state: what `state.json` holds. Pure data; reading and writing it is the
 /// store's job.
-public struct StateDocument: Sendable, Equatable, Codable {
+public struct StateDocument: Sendable, Equatable {
   /// The schema this build writes. A file with a larger number was written by a newer procctl and
   /// is never overwritten.
   public static let currentSchemaVersion = 1

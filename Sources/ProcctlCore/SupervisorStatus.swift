@@ -1,7 +1,7 @@
 /// What the running supervisor reports about itself and every instance: `status.json`, written
 /// by `procctl up` on every change of an instance's state and read by `ps`, `list` and
 /// `restart`. Observed state, never desired state.
-public struct SupervisorStatus: Sendable, Equatable, Codable {
+public struct SupervisorStatus: Sendable, Equatable {
   /// The supervisor's pid and its start time in clock ticks since boot (`/proc/PID/stat` field
   /// 22): together they identify it even after the pid is reused.
   public var pid: Int32
@@ -32,7 +32,7 @@ public struct SupervisorStatus: Sendable, Equatable, Codable {
 }
 
 /// One instance as the supervisor sees it.
-public struct InstanceStatus: Sendable, Equatable, Codable {
+public struct InstanceStatus: Sendable, Equatable {
   public var app: String
   public var process: String
   /// 1...N.

@@ -1,6 +1,6 @@
 /// A point in time in milliseconds since the Unix epoch, encoded in JSON as RFC 3339 UTC with
 /// milliseconds ("2026-12-03T19:11:10.123Z").
-public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
   public var epochMs: Int64
   public init(epochMs: Int64) { self.epochMs = epochMs }
 
@@ -128,21 +128,6 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     guard i == u.count else { return nil }
     let local = CivilTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s).secondsAsUTC
     return Timestamp(epochMs: (local - Int64(offset)) * 1000 + Int64(ms))
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.singleValueContainer()
-    let s = try c.decode(String.self)
-    guard let t = Timestamp.parse(s) else {
-      throw DecodingError.dataCorruptedError(
-        in: c, debugDescription: "invalid RFC 3339 timestamp \"\(s)\"")
-    }
-    self = t
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(description)
   }
 }
 

@@ -1,11 +1,10 @@
 #if canImport(Glibc)
   import Glibc
 #endif
-import FoundationEssentials
 import ProcctlCore
 
 /// What the scheduler must remember across restarts, per job (`cron/scheduler.json`).
-public struct CronJobMemory: Sendable, Equatable, Codable {
+public struct CronJobMemory: Sendable, Equatable {
   /// The last scheduled time acted on (run, skipped or missed): never acted on twice.
   public var lastScheduledAt: Timestamp
   /// The job's creation time, so a job deleted and created again under the same name while no
@@ -19,7 +18,7 @@ public struct CronJobMemory: Sendable, Equatable, Codable {
 }
 
 /// A request from `procctl cron run` to the running supervisor (`run/cron-requests/ID.json`).
-public struct CronRunRequest: Sendable, Equatable, Codable {
+public struct CronRunRequest: Sendable, Equatable {
   public var id: String
   public var app: String
   public var process: String
@@ -33,7 +32,7 @@ public struct CronRunRequest: Sendable, Equatable, Codable {
 }
 
 /// The supervisor's answer (`run/cron-requests/ID.reply`): the run it started or recorded.
-public struct CronRunReply: Sendable, Equatable, Codable {
+public struct CronRunReply: Sendable, Equatable {
   public var runID: String?
   public var outcome: CronOutcome?
   public var error: String?
@@ -69,15 +68,15 @@ public struct CronStore: Sendable {
   /// caught up, which errs on the side of not running twice).
   public func readMemory() -> [String: CronJobMemory] {
     guard let bytes = try? FileIO.readFile(memoryFile), !bytes.isEmpty,
-      let m = try? JSONDecoder().decode([String: CronJobMemory].self, from: Data(bytes))
+      let m = try? CronMemoryFile.decode(json: bytes)
     else { return [:] }
-    return m
+    return m.jobs
   }
 
   /// Written and fsynced before a run starts, so a crash right after cannot run it again.
   public func writeMemory(_ memory: [String: CronJobMemory]) throws(StoreError) {
     try FileIO.makeDirectories(cronDir)
-    try FileIO.writeAtomically(try encode(memory, path: memoryFile), to: memoryFile)
+    try FileIO.writeAtomically(CronMemoryFile(memory).jsonDocument(pretty: false), to: memoryFile)
   }
 
   // MARK: status
@@ -86,13 +85,13 @@ public struct CronStore: Sendable {
   /// per job. Nil when missing or unreadable.
   public func readStatus() -> [CronJobStatus]? {
     guard let bytes = try? FileIO.readFile(statusFile), !bytes.isEmpty else { return nil }
-    return try? JSONDecoder().decode([CronJobStatus].self, from: Data(bytes))
+    return try? [CronJobStatus].decode(json: bytes)
   }
 
   /// Atomic but not fsynced: it describes live processes, like the supervisor's status file.
   public func writeStatus(_ status: [CronJobStatus]) throws(StoreError) {
     try FileIO.makeDirectories(cronDir)
-    try writeWithoutSync(try encode(status, path: statusFile), to: statusFile, mode: 0o644)
+    try writeWithoutSync(status.jsonDocument(pretty: false), to: statusFile, mode: 0o644)
   }
 
   /// Temporary file and rename: readers see the old or the new file, never a torn one. No
@@ -119,9 +118,9 @@ public struct CronStore: Sendable {
     let path = historyFile(app: app, process: process)
     guard let bytes = try FileIO.readFile(path), !bytes.isEmpty else { return [] }
     do {
-      return try JSONDecoder().decode([CronRun].self, from: Data(bytes))
+      return try [CronRun].decode(json: bytes)
     } catch {
-      throw .unreadable(path: path, reason: "\(error)")
+      throw .unreadable(path: path, reason: error.description)
     }
   }
 
@@ -134,7 +133,7 @@ public struct CronStore: Sendable {
       if let log = old.logPath { unlink(log) }
     }
     try FileIO.makeDirectories(FileIO.directory(of: path))
-    try writeWithoutSync(try encode(kept, path: path), to: path, mode: 0o600)
+    try writeWithoutSync(kept.jsonDocument(pretty: false, capacity: 256 * kept.count), to: path, mode: 0o600)
   }
 
   /// Removes a deleted job's history and run logs.
@@ -151,7 +150,7 @@ public struct CronStore: Sendable {
   public func submit(_ request: CronRunRequest) throws(StoreError) {
     try FileIO.makeDirectories(requestsDir)
     let path = "\(requestsDir)/\(request.id).json"
-    try FileIO.writeAtomically(try encode(request, path: path), to: path)
+    try FileIO.writeAtomically(request.jsonDocument(pretty: false), to: path)
   }
 
   /// The pending requests, oldest first (the supervisor reads and removes them).
@@ -166,7 +165,7 @@ public struct CronStore: Sendable {
       guard name.hasSuffix(".json") else { continue }
       let path = "\(requestsDir)/\(name)"
       if let bytes = try? FileIO.readFile(path),
-        let r = try? JSONDecoder().decode(CronRunRequest.self, from: Data(bytes))
+        let r = try? CronRunRequest.decode(json: bytes)
       {
         out.append(r)
       } else {
@@ -178,7 +177,7 @@ public struct CronStore: Sendable {
 
   public func answer(_ request: CronRunRequest, with reply: CronRunReply) throws(StoreError) {
     let path = "\(requestsDir)/\(request.id).reply"
-    try FileIO.writeAtomically(try encode(reply, path: path), to: path)
+    try FileIO.writeAtomically(reply.jsonDocument(pretty: false), to: path)
     unlink("\(requestsDir)/\(request.id).json")
   }
 
@@ -186,7 +185,7 @@ public struct CronStore: Sendable {
   public func takeReply(id: String) -> CronRunReply? {
     let path = "\(requestsDir)/\(id).reply"
     guard let bytes = try? FileIO.readFile(path),
-      let r = try? JSONDecoder().decode(CronRunReply.self, from: Data(bytes))
+      let r = try? CronRunReply.decode(json: bytes)
     else { return nil }
     unlink(path)
     return r
@@ -195,15 +194,5 @@ public struct CronStore: Sendable {
   /// Withdraws an unanswered request (the caller gave up waiting).
   public func withdraw(id: String) {
     unlink("\(requestsDir)/\(id).json")
-  }
-
-  private func encode<T: Encodable>(_ value: T, path: String) throws(StoreError) -> [UInt8] {
-    do {
-      let enc = JSONEncoder()
-      enc.outputFormatting = [.sortedKeys]
-      return [UInt8](try enc.encode(value)) + [10]
-    } catch {
-      throw .system(call: "encode", path: path, errno: EINVAL)
-    }
   }
 }

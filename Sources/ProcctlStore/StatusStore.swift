@@ -1,7 +1,6 @@
 #if canImport(Glibc)
   import Glibc
 #endif
-import FoundationEssentials
 import CProcctl
 import ProcctlCore
 
@@ -19,7 +18,7 @@ public struct StatusStore: Sendable {
   /// cleanly) or it does not parse.
   public func read() -> SupervisorStatus? {
     guard let bytes = try? FileIO.readFile(paths.statusFile), !bytes.isEmpty else { return nil }
-    return try? JSONDecoder().decode(SupervisorStatus.self, from: Data(bytes))
+    return try? SupervisorStatus.decode(json: bytes)
   }
 
   /// The status of the supervisor that is running now: nil when the file is missing or the
@@ -30,7 +29,7 @@ public struct StatusStore: Sendable {
   }
 
   public func write(_ status: SupervisorStatus) throws(StoreError) {
-    let bytes = StatusEncoder.encode(status)
+    let bytes = status.fileBytes()
     let tmp = paths.statusFile + ".tmp"
     let fd = FileIO.retrying { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
     if fd < 0 { throw .system(call: "open", path: tmp, errno: cprocctl_errno()) }

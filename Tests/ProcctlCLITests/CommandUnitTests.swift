@@ -107,3 +107,13 @@ import Testing
     #expect(doc.apps[0].process(named: "rel")?.cwd == "/srv/sub/dir")
   }
 }
+
+/// `Context.live` reads the environment from libc's `environ` (no Foundation).
+@Suite struct ProcessEnvironmentTests {
+  @Test func sameAsFoundationsView() {
+    let ours = Context.processEnvironment()
+    let foundation = ProcessInfo.processInfo.environment
+    #expect(ours == foundation)
+    #expect(ours["PATH"] != nil)
+  }
+}

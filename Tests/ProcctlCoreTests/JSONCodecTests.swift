@@ -37,15 +37,6 @@ struct JSONCodecTests {
     #expect(back.jsonBytes() == bytes)
   }
 
-  @Test func agreesWithFoundationCodable() throws {
-    // The Codable conformances (used for --json output) and the state codec must not drift apart.
-    let doc = sampleDocument()
-    let viaFoundation = try JSONEncoder().encode(doc)
-    #expect(try StateDocument(jsonBytes: [UInt8](viaFoundation)) == doc)
-    let viaOurs = try JSONDecoder().decode(StateDocument.self, from: Data(doc.jsonBytes()))
-    #expect(viaOurs == doc)
-  }
-
   @Test func eachProcessIsOneLine() {
     let text = String(decoding: sampleDocument().jsonBytes(), as: UTF8.self)
     let lines = text.split(separator: "\n")

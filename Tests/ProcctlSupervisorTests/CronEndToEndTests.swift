@@ -63,7 +63,7 @@ struct CronEndToEndTests {
     #expect(out.hasPrefix("\(run.id) \(run.scheduledAt.rfc3339(offsetSeconds: 0, fraction: false))"))
     let listed = h.procctl(["runs", "tick", "--json"])
     #expect(listed.exitCode == 0)
-    #expect(listed.stdout.contains("\"outcome\" : \"succeeded\""))
+    #expect(listed.stdout.contains("\"outcome\": \"succeeded\""))
     #expect(await h.stopUp(up) == 0)
   }
 

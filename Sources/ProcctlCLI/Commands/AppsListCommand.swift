@@ -16,15 +16,34 @@ public struct AppsListCommand: Command {
     json = args.flag("json")
   }
 
-  struct AppView: Encodable {
+  struct AppView: JSONWritable {
     var name: String
     var processes: Int
     var workers: Int
     var cronJobs: Int
     var monthlyCents: Int
     var createdAt: String
+
+    func write(to w: inout JSONWriter) {
+      w.beginObject()
+      w.member("createdAt", createdAt)
+      w.member("cronJobs", cronJobs)
+      w.member("monthlyCents", monthlyCents)
+      w.member("name", name)
+      w.member("processes", processes)
+      w.member("workers", workers)
+      w.endObject()
+    }
   }
-  struct ListView: Encodable { var apps: [AppView] }
+  struct ListView: JSONWritable {
+    var apps: [AppView]
+
+    func write(to w: inout JSONWriter) {
+      w.beginObject()
+      w.member("apps", apps)
+      w.endObject()
+    }
+  }
 
   public func run(_ context: Context) throws -> Int32 {
     let doc = try context.store.read()
@@ -38,7 +57,7 @@ public struct AppsListCommand: Command {
         createdAt: a.createdAt.description)
     }
     if json {
-      try JSONOutput.write(ListView(apps: views), to: context)
+      JSONOutput.write(ListView(apps: views), to: context)
       return ExitCode.success
     }
     if views.isEmpty {

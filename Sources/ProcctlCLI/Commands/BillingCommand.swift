@@ -19,18 +19,36 @@ public struct BillingCommand: Command {
     json = args.flag("json")
   }
 
-  struct AppBill: Encodable {
+  struct AppBill: JSONWritable {
     var name: String
     var workers: Int
     var cronJobs: Int
     var monthlyCents: Int
     /// Sum of the hourly rates of the app's cron jobs (one instance each), while running.
     var cronHourlyMillicents: Int
+
+    func write(to w: inout JSONWriter) {
+      w.beginObject()
+      w.member("cronHourlyMillicents", cronHourlyMillicents)
+      w.member("cronJobs", cronJobs)
+      w.member("monthlyCents", monthlyCents)
+      w.member("name", name)
+      w.member("workers", workers)
+      w.endObject()
+    }
   }
-  struct BillView: Encodable {
+  struct BillView: JSONWritable {
     var paymentMethod: String?
     var apps: [AppBill]
     var totalMonthlyCents: Int
+
+    func write(to w: inout JSONWriter) {
+      w.beginObject()
+      w.member("apps", apps)
+      w.member("paymentMethod", ifPresent: paymentMethod)
+      w.member("totalMonthlyCents", totalMonthlyCents)
+      w.endObject()
+    }
   }
 
   public func run(_ context: Context) throws -> Int32 {
@@ -49,7 +67,7 @@ public struct BillingCommand: Command {
     }
     let total = bills.reduce(0) { $0 + $1.monthlyCents }
     if json {
-      try JSONOutput.write(
+      JSONOutput.write(
         BillView(paymentMethod: doc.paymentMethod, apps: bills, totalMonthlyCents: total),
         to: context)
       return ExitCode.success

@@ -60,7 +60,9 @@ public struct ListCommand: Command {
       context.note("no supervisor is running for \(context.paths.home) (start one with 'procctl up')")
     }
     if json {
-      try JSONOutput.write(ProcessListView(processes: rows.map(\.view)), to: context)
+      JSONOutput.write(
+        ProcessListView(processes: rows.map(\.view)), to: context,
+        capacity: rows.count * 768 + 64)
     } else if rows.isEmpty {
       context.note("no processes yet; add one with 'procctl create'")
     } else {

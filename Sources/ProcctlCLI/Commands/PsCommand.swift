@@ -70,7 +70,9 @@ public struct PsCommand: Command {
     if json {
       let sup = SupervisorView(
         running: status != nil, pid: status?.pid, startedAt: status?.startedAt.description)
-      try JSONOutput.write(PsView(supervisor: sup, instances: rows, cronJobs: cron), to: context)
+      JSONOutput.write(
+        PsView(supervisor: sup, instances: rows, cronJobs: cron), to: context,
+        capacity: 128 + rows.count * 512)
     } else {
       if status == nil {
         context.note(
@@ -203,21 +205,21 @@ public struct PsCommand: Command {
 }
 
 /// `ps --json`: the supervisor and its instances.
-struct PsView: Encodable {
+struct PsView {
   var supervisor: SupervisorView
   var instances: [InstanceView]
   /// Cron jobs: next run, active runs, last run.
   var cronJobs: [CronJobView]
 }
 
-struct SupervisorView: Encodable {
+struct SupervisorView {
   var running: Bool
   var pid: Int32?
   var startedAt: String?
 }
 
 /// One instance row of `ps` (human and JSON).
-struct InstanceView: Encodable {
+struct InstanceView {
   var app: String
   var process: String
   var instance: Int
@@ -290,65 +292,54 @@ struct InstanceView: Encodable {
   }
 }
 
-/// `ps --json` written with the core `JSONWriter` (10,000 instances: JSONEncoder alone took
-/// most of the command's time). Same document as `JSONOutput.encode` (PsJSONTests checks it).
-extension JSONOutput {
-  static func write(_ value: PsView, to context: Context) throws {
-    context.out.write(bytes: try value.jsonDocument())
+/// `ps --json`, written with the core `JSONWriter` (10,000 instances: JSONEncoder alone took
+/// most of the command's time). PsJSONTests checks that every field is written.
+extension PsView: JSONWritable {
+  func write(to w: inout JSONWriter) {
+    w.beginObject()
+    w.member("cronJobs", cronJobs)
+    w.member("instances", instances)
+    w.member("supervisor", supervisor)
+    w.endObject()
+  }
+
+  func jsonDocument() -> [UInt8] { jsonDocument(capacity: 128 + instances.count * 512) }
+}
+
+extension SupervisorView: JSONWritable {
+  func write(to w: inout JSONWriter) {
+    w.beginObject()
+    w.member("pid", ifPresent: pid.map { Int($0) })
+    w.member("running", running)
+    w.member("startedAt", ifPresent: startedAt)
+    w.endObject()
   }
 }
 
-extension PsView {
-  func jsonDocument() throws -> [UInt8] {
-    var w = JSONWriter(capacity: 128 + instances.count * 512)
+extension InstanceView: JSONWritable {
+  func write(to w: inout JSONWriter) {
     w.beginObject()
-    // Cron jobs are few: their Encodable form, passed through, stays the one definition.
-    w.key("cronJobs")
-    w.value(try JSONParser.parse(try JSONOutput.encode(cronJobs)))
-    w.key("instances")
-    w.beginArray()
-    for i in instances {
-      w.beginObject()
-      w.member("app", i.app)
-      w.member("backoffAttempts", ifPresent: i.backoffAttempts)
-      if let cpu = i.cpu {
-        w.key("cpu")
-        w.double(cpu)
-      }
-      w.member("cpuTimeMs", ifPresent: i.cpuTimeMs)
-      if let used = i.cpuUsed {
-        w.key("cpuUsed")
-        w.double(used)
-      }
-      w.member("desired", i.desired)
-      w.member("error", ifPresent: i.error)
-      w.member("instance", i.instance)
-      if let e = i.lastExit {
-        w.key("lastExit")
-        e.write(to: &w)
-      }
-      w.member("lastExitAt", ifPresent: i.lastExitAt)
-      w.member("memoryMB", ifPresent: i.memoryMB)
-      w.member("memoryUsedBytes", ifPresent: i.memoryUsedBytes)
-      w.member("name", i.name)
-      w.member("nextStartAt", ifPresent: i.nextStartAt)
-      w.member("pid", ifPresent: i.pid.map { Int($0) })
-      w.member("process", i.process)
-      w.member("restarts", ifPresent: i.restarts)
-      w.member("size", i.size)
-      w.member("startedAt", ifPresent: i.startedAt)
-      w.member("state", i.state)
-      w.member("uptimeMs", ifPresent: i.uptimeMs)
-      w.endObject()
-    }
-    w.endArray()
-    w.key("supervisor")
-    w.beginObject()
-    w.member("pid", ifPresent: supervisor.pid.map { Int($0) })
-    w.member("running", supervisor.running)
-    w.member("startedAt", ifPresent: supervisor.startedAt)
+    w.member("app", app)
+    w.member("backoffAttempts", ifPresent: backoffAttempts)
+    w.member("cpu", ifPresent: cpu)
+    w.member("cpuTimeMs", ifPresent: cpuTimeMs)
+    w.member("cpuUsed", ifPresent: cpuUsed)
+    w.member("desired", desired)
+    w.member("error", ifPresent: error)
+    w.member("instance", instance)
+    w.member("lastExit", ifPresent: lastExit)
+    w.member("lastExitAt", ifPresent: lastExitAt)
+    w.member("memoryMB", ifPresent: memoryMB)
+    w.member("memoryUsedBytes", ifPresent: memoryUsedBytes)
+    w.member("name", name)
+    w.member("nextStartAt", ifPresent: nextStartAt)
+    w.member("pid", ifPresent: pid.map { Int($0) })
+    w.member("process", process)
+    w.member("restarts", ifPresent: restarts)
+    w.member("size", size)
+    w.member("startedAt", ifPresent: startedAt)
+    w.member("state", state)
+    w.member("uptimeMs", ifPresent: uptimeMs)
     w.endObject()
-    w.endObject()
-    return w.document
   }
 }

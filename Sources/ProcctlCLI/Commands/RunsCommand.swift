@@ -53,7 +53,7 @@ public struct RunsCommand: Command {
     let store = CronStore(paths: context.paths)
     let runs = Array(try store.history(app: a.name, process: spec.name).reversed().prefix(limit))
     if json {
-      try JSONOutput.write(RunsView(app: a.name, process: spec.name, runs: runs), to: context)
+      JSONOutput.write(RunsView(app: a.name, process: spec.name, runs: runs), to: context)
       return ExitCode.success
     }
     if runs.isEmpty {
@@ -83,8 +83,16 @@ public struct RunsCommand: Command {
 }
 
 /// `procctl runs --json`: the runs newest first, with the fields of `CronRun`.
-struct RunsView: Encodable {
+struct RunsView: JSONWritable {
   var app: String
   var process: String
   var runs: [CronRun]
+
+  func write(to w: inout JSONWriter) {
+    w.beginObject()
+    w.member("app", app)
+    w.member("process", process)
+    w.member("runs", runs)
+    w.endObject()
+  }
 }

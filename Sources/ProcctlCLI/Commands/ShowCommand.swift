@@ -32,7 +32,7 @@ public struct ShowCommand: Command {
     let p = a.processes[try Lookup.process(process, in: a)]
     let v = ProcessView(app: a.name, spec: p, size: catalogue.size(named: p.size))
     if json {
-      try JSONOutput.write(v, to: context)
+      JSONOutput.write(v, to: context)
       return ExitCode.success
     }
     var rows: [(String, String)] = [

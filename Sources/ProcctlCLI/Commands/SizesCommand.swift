@@ -25,7 +25,7 @@ public struct SizesCommand: Command {
   public func run(_ context: Context) throws -> Int32 {
     let catalogue = try context.store.catalogue()
     if json {
-      try JSONOutput.write(catalogue, to: context)
+      JSONOutput.write(catalogue, to: context)
       return ExitCode.success
     }
     var t = Table([
