@@ -16,6 +16,7 @@ public enum CommandRegistry {
     SizesCommand.self,
     BillingCommand.self,
     BillingPaymentMethodSetCommand.self,
+    BillingPaymentMethodUnsetCommand.self,
     UpCommand.self,
     PsCommand.self,
     RestartCommand.self,

@@ -78,6 +78,41 @@ import Testing
     #expect(json(s.run(["billing", "--json"]).stdout)["paymentMethod"] as? String == "cost-center-4711")
   }
 
+  @Test func paymentMethodUnset() {
+    let s = Sandbox()
+    // Nothing to remove: success, nothing changes.
+    expectRun(
+      s.run(["billing", "payment-method", "unset"]), exit: 0, stdout: "",
+      stderr: "nothing to change\n")
+    expectInvalid(
+      s.run(["billing", "payment-method", "unset", "visa"]),
+      "unexpected argument 'visa' for 'procctl billing payment-method unset'")
+    _ = s.withDemo()
+    let warning =
+      "applications cost $10.00/month; changes that raise the cost will be refused until a payment method is set ('procctl billing payment-method set LABEL')"
+    // --dry-run shows what would change, and the consequence, and changes nothing.
+    let before = s.stateBytes
+    expectRun(
+      s.run(["billing", "payment-method", "unset", "--dry-run"]), exit: 0,
+      stdout: "Remove the payment method:\n  payment method: visa-4242 -> none\n  \(warning)\n",
+      stderr: "dry run: nothing changed\n")
+    #expect(s.stateBytes == before)
+    // No confirmation needed (nothing costs more), --yes accepted.
+    expectRun(
+      s.run(["billing", "payment-method", "unset", "--yes"]), exit: 0, stdout: "",
+      stderr: "payment method removed; \(warning)\n")
+    #expect(json(s.run(["billing", "--json"]).stdout)["paymentMethod"] == nil)
+    // What runs stays; a cost increase is now refused, a decrease is not.
+    #expect(s.run(["scale", "-a", "demo", "web=3", "--yes"]).exitCode == 1)
+    expectOK(s.run(["scale", "-a", "demo", "web=1", "--yes"]))
+    // --json: the change result document.
+    expectOK(s.run(["billing", "payment-method", "set", "visa-4242"]))
+    let j = json(s.run(["billing", "payment-method", "unset", "--json"]).stdout)
+    #expect(j["action"] as? String == "billing payment-method unset")
+    #expect(j["applied"] as? Bool == true)
+    #expect((j["changes"] as? [String])?.first == "payment method: visa-4242 -> none")
+  }
+
   @Test func helpEverywhere() {
     let s = Sandbox()
     let top = s.run(["--help"])
