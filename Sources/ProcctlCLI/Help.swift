@@ -4,6 +4,8 @@ public enum Help {
   public static let version = "0.1.0"
 
   static let column = 28
+  /// Help is wrapped to fit a 100-column terminal.
+  static let width = 100
 
   /// `procctl --help`.
   public static func root(_ commands: [any Command.Type] = CommandRegistry.all) -> String {
@@ -44,8 +46,8 @@ public enum Help {
   /// `procctl help CMD` / `procctl CMD --help`.
   public static func command(_ c: any Command.Type) -> String {
     var s = "OVERVIEW: \(c.abstract)\n"
-    if !c.discussion.isEmpty { s += "\n\(c.discussion)\n" }
-    s += "\nUSAGE: \(usage(c))\n"
+    if !c.discussion.isEmpty { s += "\n\(wrapParagraphs(c.discussion))\n" }
+    s += "\n" + wrapUsage(c)
     if !c.arguments.isEmpty {
       s += "\nARGUMENTS:\n"
       for a in c.arguments { s += row(a.name, a.help) }
@@ -62,14 +64,87 @@ public enum Help {
     }
     if !c.examples.isEmpty {
       s += "\nEXAMPLES:\n"
-      for e in c.examples { s += "  \(e)\n" }
+      for e in c.examples { s += wrapExample(e) }
     }
     s += "\n  See 'procctl help <subcommand>' for detailed help.\n"
     return s
   }
 
-  /// "procctl create [--app APP] --name NAME ...": arguments and options, compact.
+  /// "procctl create [--app APP] --name NAME ...": arguments and options, compact, on one line.
   public static func usage(_ c: any Command.Type) -> String {
+    usageParts(c).joined(separator: " ")
+  }
+
+  /// The USAGE line, wrapped between its parts (never inside `[--app APP]`), continuation lines
+  /// aligned after the command's name.
+  static func wrapUsage(_ c: any Command.Type) -> String {
+    let parts = usageParts(c)
+    let head = "USAGE: " + parts.prefix(2).joined(separator: " ")
+    let indent = head.count + 1 <= 40 ? head.count + 1 : 9
+    return pack(Array(parts.dropFirst(2)), first: head, indent: indent, continuation: "")
+  }
+
+  /// An example command line; a long one is broken between shell words with ` \` so it can
+  /// still be pasted into a shell.
+  static func wrapExample(_ e: String) -> String {
+    let words = shellWords(e)
+    guard let first = words.first else { return "\n" }
+    return pack(Array(words.dropFirst()), first: "  " + first, indent: 6, continuation: " \\")
+  }
+
+  /// Text whose lines may be longer than the width: each line wrapped between words.
+  static func wrapParagraphs(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+      guard line.count > width else { return String(line) }
+      let words = line.split(separator: " ").map(String.init)
+      var out = pack(Array(words.dropFirst()), first: words[0], indent: 0, continuation: "")
+      out.removeLast()  // pack ends with a newline; the caller joins lines
+      return out
+    }.joined(separator: "\n")
+  }
+
+  /// Greedy line filling: `first`, then each item after a space, or on a new line indented by
+  /// `indent` when it would pass the width (`continuation` ends the broken line). Ends with a
+  /// newline.
+  static func pack(_ items: [String], first: String, indent: Int, continuation: String) -> String {
+    var out = ""
+    var line = first
+    let pad = String(repeating: " ", count: indent)
+    for item in items {
+      if line.count + 1 + item.count + continuation.count > width && line.count > indent {
+        out += line + continuation + "\n"
+        line = pad + item
+      } else {
+        line += (line.isEmpty ? "" : " ") + item
+      }
+    }
+    return out + line + "\n"
+  }
+
+  /// Splits a command line at spaces outside quotes: `--command 'a b'` is two words.
+  static func shellWords(_ s: String) -> [String] {
+    var words: [String] = []
+    var cur = ""
+    var quote: Character? = nil
+    for ch in s {
+      if let q = quote {
+        if ch == q { quote = nil }
+        cur.append(ch)
+      } else if ch == "'" || ch == "\"" {
+        quote = ch
+        cur.append(ch)
+      } else if ch == " " {
+        if !cur.isEmpty { words.append(cur) }
+        cur = ""
+      } else {
+        cur.append(ch)
+      }
+    }
+    if !cur.isEmpty { words.append(cur) }
+    return words
+  }
+
+  static func usageParts(_ c: any Command.Type) -> [String] {
     var parts = ["procctl", c.name]
     for o in c.options {
       var p = "--\(o.long)"
@@ -77,7 +152,7 @@ public enum Help {
       parts.append(o.required ? p : o.repeatable ? "[\(p)]..." : "[\(p)]")
     }
     parts += c.arguments.map(\.name)
-    return parts.joined(separator: " ")
+    return parts
   }
 
   /// One aligned, wrapped row: name in the left column, text on the right.
@@ -87,7 +162,7 @@ public enum Help {
     var first = true
     var line = ""
     for word in text.split(separator: " ") {
-      if !line.isEmpty && line.count + word.count + 1 > 100 - column {
+      if !line.isEmpty && line.count + word.count + 1 > width - column {
         out += (first ? pad(out) : indent) + line + "\n"
         first = false
         line = ""

@@ -52,6 +52,51 @@ import Testing
     #expect(Help.usage(CreateCommand.self).hasPrefix("procctl create [--app APP] --name NAME [--type worker|cron] --command CMD"))
   }
 
+  @Test func helpFitsIn100Columns() {
+    var pages = [Help.root()] + CommandRegistry.all.map { Help.command($0) }
+    pages += CommandRegistry.groups.keys.map { Help.group($0) }
+    for page in pages {
+      for line in page.split(separator: "\n") {
+        #expect(line.count <= 100, "too long (\(line.count)): \(line)")
+      }
+    }
+  }
+
+  @Test func longUsageWrapsBetweenPartsAlignedAfterTheCommand() {
+    let usage = Help.wrapUsage(CreateCommand.self)
+    let lines = usage.split(separator: "\n")
+    #expect(lines.count > 1)
+    #expect(lines[0].hasPrefix("USAGE: procctl create [--app APP] --name NAME"))
+    let indent = String(repeating: " ", count: "USAGE: procctl create ".count)
+    for l in lines.dropFirst() {
+      #expect(l.hasPrefix(indent + "["), "\(l)")
+    }
+    // Nothing lost, nothing split: joined again it is the one-line usage.
+    let joined = lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    #expect(joined == "USAGE: " + Help.usage(CreateCommand.self))
+    #expect(Help.wrapUsage(ScaleCommand.self) == "USAGE: \(Help.usage(ScaleCommand.self))\n")
+  }
+
+  @Test func longExamplesBreakBetweenShellWordsWithBackslashes() {
+    let e =
+      "procctl create --app shop --name web --command 'python3 -m http.server 8080' --size s2 --instances 3 --yes"
+    #expect(
+      Help.wrapExample(e)
+        == "  procctl create --app shop --name web --command 'python3 -m http.server 8080' --size s2 \\\n      --instances 3 --yes\n"
+    )
+    #expect(Help.wrapExample("procctl list") == "  procctl list\n")
+    #expect(Help.shellWords("a 'b c' \"d e\"  f") == ["a", "'b c'", "\"d e\"", "f"])
+  }
+
+  @Test func longDiscussionLinesWrapAtWords() {
+    let long = Array(repeating: "word", count: 40).joined(separator: " ")
+    let wrapped = Help.wrapParagraphs("short line\n" + long)
+    let lines = wrapped.split(separator: "\n")
+    #expect(lines[0] == "short line")
+    #expect(lines.dropFirst().allSatisfy { $0.count <= 100 })
+    #expect(lines.dropFirst().joined(separator: " ") == long)
+  }
+
   @Test func tableAlignment() {
     var t = Table([.init("A"), .init("NUM", rightAligned: true), .init("LAST")])
     t.add(["long-name", "5", "x"])
