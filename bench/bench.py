@@ -621,6 +621,8 @@ class Bench:
             if i == 0:
                 self.p.check_state(home)
             idle = (2 if self.quick else 20) if i == 0 else 0
+            if i:
+                time.sleep(1.0)  # let the kernel finish tearing down the previous run's cgroups
             cold_and_stop(lambda: self.p.up(home, marks), stamps, marks, 50, "245.procctl", idle,
                           "procctl up")
 
