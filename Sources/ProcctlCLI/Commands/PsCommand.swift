@@ -96,38 +96,54 @@ public struct PsCommand: Command {
     doc: StateDocument, catalogue: SizeCatalogue, status: SupervisorStatus?, app: String?,
     process: String?, now: Timestamp
   ) -> [InstanceView] {
-    var observed: [String: InstanceStatus] = [:]
-    for s in status?.instances ?? [] { observed["\(s.app)/\(s.process)/\(s.instance)"] = s }
+    struct Key: Hashable {
+      var app: String
+      var process: String
+      var instance: Int
+    }
+    var observed: [Key: InstanceStatus] = [:]
+    for s in status?.instances ?? [] {
+      observed[Key(app: s.app, process: s.process, instance: s.instance)] = s
+    }
+    var sizes: [String: PodSize?] = [:]
     var out: [InstanceView] = []
-    var seen = Set<String>()
+    out.reserveCapacity(observed.count + doc.apps.count)
     for a in doc.apps where app == nil || a.name == app {
+      let absent =
+        status.map { s in s.apps.map { $0.contains(a.name) } ?? true ? "pending" : "not supervised" }
+        ?? "not running"
       for p in a.processes where p.type == .worker && (process == nil || p.name == process) {
-        let size = catalogue.size(named: p.size)
+        let size: PodSize?
+        if let known = sizes[p.size] {
+          size = known
+        } else {
+          size = catalogue.size(named: p.size)
+          sizes[p.size] = size
+        }
         for i in 1...max(1, p.instances) where i <= p.instances {
-          let key = "\(a.name)/\(p.name)/\(i)"
-          seen.insert(key)
-          if let s = observed[key] {
+          if !observed.isEmpty,
+            let s = observed.removeValue(forKey: Key(app: a.name, process: p.name, instance: i))
+          {
             out.append(InstanceView(s, desired: true, now: now))
           } else {
             out.append(
               InstanceView(
-                app: a.name, process: p.name, instance: i,
-                state: status.map { s in
-                  s.apps.map { $0.contains(a.name) } ?? true ? "pending" : "not supervised"
-                } ?? "not running", size: p.size,
+                app: a.name, process: p.name, instance: i, state: absent, size: p.size,
                 cpu: size.map { Double($0.milliCPU) / 1000 }, memoryMB: size?.memoryMB))
           }
         }
       }
     }
+    // What is left is still stopping after a scale-down or delete.
     for s in status?.instances ?? []
-    where !seen.contains("\(s.app)/\(s.process)/\(s.instance)")
+    where observed[Key(app: s.app, process: s.process, instance: s.instance)] != nil
       && (app == nil || s.app == app) && (process == nil || s.process == process)
     {
       out.append(InstanceView(s, desired: false, now: now))
     }
     return out
   }
+
 
   static func table(_ rows: [InstanceView], now: Timestamp) -> String {
     var t = Table([
@@ -271,5 +287,68 @@ struct InstanceView: Encodable {
         }
       }
     }
+  }
+}
+
+/// `ps --json` written with the core `JSONWriter` (10,000 instances: JSONEncoder alone took
+/// most of the command's time). Same document as `JSONOutput.encode` (PsJSONTests checks it).
+extension JSONOutput {
+  static func write(_ value: PsView, to context: Context) throws {
+    context.out.write(bytes: try value.jsonDocument())
+  }
+}
+
+extension PsView {
+  func jsonDocument() throws -> [UInt8] {
+    var w = JSONWriter(capacity: 128 + instances.count * 512)
+    w.beginObject()
+    // Cron jobs are few: their Encodable form, passed through, stays the one definition.
+    w.key("cronJobs")
+    w.value(try JSONParser.parse(try JSONOutput.encode(cronJobs)))
+    w.key("instances")
+    w.beginArray()
+    for i in instances {
+      w.beginObject()
+      w.member("app", i.app)
+      w.member("backoffAttempts", ifPresent: i.backoffAttempts)
+      if let cpu = i.cpu {
+        w.key("cpu")
+        w.double(cpu)
+      }
+      w.member("cpuTimeMs", ifPresent: i.cpuTimeMs)
+      if let used = i.cpuUsed {
+        w.key("cpuUsed")
+        w.double(used)
+      }
+      w.member("desired", i.desired)
+      w.member("error", ifPresent: i.error)
+      w.member("instance", i.instance)
+      if let e = i.lastExit {
+        w.key("lastExit")
+        e.write(to: &w)
+      }
+      w.member("lastExitAt", ifPresent: i.lastExitAt)
+      w.member("memoryMB", ifPresent: i.memoryMB)
+      w.member("memoryUsedBytes", ifPresent: i.memoryUsedBytes)
+      w.member("name", i.name)
+      w.member("nextStartAt", ifPresent: i.nextStartAt)
+      w.member("pid", ifPresent: i.pid.map { Int($0) })
+      w.member("process", i.process)
+      w.member("restarts", ifPresent: i.restarts)
+      w.member("size", i.size)
+      w.member("startedAt", ifPresent: i.startedAt)
+      w.member("state", i.state)
+      w.member("uptimeMs", ifPresent: i.uptimeMs)
+      w.endObject()
+    }
+    w.endArray()
+    w.key("supervisor")
+    w.beginObject()
+    w.member("pid", ifPresent: supervisor.pid.map { Int($0) })
+    w.member("running", supervisor.running)
+    w.member("startedAt", ifPresent: supervisor.startedAt)
+    w.endObject()
+    w.endObject()
+    return w.document
   }
 }
