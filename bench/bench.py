@@ -951,7 +951,8 @@ def build_helpers(quick):
             continue
         cmd = ["gcc", "-O2", "-Wall", "-Wextra", *extra, src, "-o", out]
         if subprocess.run(cmd).returncode != 0:
-            if subprocess.run(cmd[:4] + cmd[5:]).returncode != 0:  # without -static
+            dynamic = [a for a in cmd if a != "-static"]  # no static libc on this machine
+            if dynamic == cmd or subprocess.run(dynamic).returncode != 0:
                 sys.exit("bench: could not compile " + src)
     src = os.path.join(BENCH, "empty.swift")
     if not (os.path.exists(EMPTY_SWIFT) and os.path.getmtime(EMPTY_SWIFT) > os.path.getmtime(src)):
