@@ -129,8 +129,16 @@ class Waiter(threading.Thread):
         self.done = threading.Event()
         self.exit_ns = None
         self.status = None
+        self.final_run_ns = None  # its threads' on-CPU time, read while it is a zombie
 
     def run(self):
+        # Wait without reaping first, so the exited process's /proc entry can still be read.
+        try:
+            os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)
+            self.exit_ns = now_ns()
+            self.final_run_ns = proc_cpu(self.pid)[1]
+        except (OSError, ValueError):
+            pass
         while True:
             try:
                 _, st = os.waitpid(self.pid, 0)
@@ -140,7 +148,8 @@ class Waiter(threading.Thread):
             except ChildProcessError:
                 st = None
                 break
-        self.exit_ns = now_ns()
+        if self.exit_ns is None:
+            self.exit_ns = now_ns()
         self.status = st
         self.done.set()
 
@@ -372,10 +381,12 @@ class Procctl:
             raise Failed(f"procctl list --json on the generated state: exit {r.returncode}: "
                          f"{r.stderr.strip()[:300]}")
 
-    def up(self, home, marks, label="up"):
+    def up(self, home, marks, label="up", extra_env=None):
         """Starts `procctl up`; the mark stamp is written by the launcher just before exec."""
         argv = [STAMP, marks, "mark", label, self.bin, "up"]
-        return TRACK.spawn(argv, self.env(home), os.path.join(home, "..", "up.out"),
+        env = self.env(home)
+        env.update(extra_env or {})
+        return TRACK.spawn(argv, env, os.path.join(home, "..", "up.out"),
                            os.path.join(home, "..", "up.err"))
 
     def tail_err(self, home):
@@ -507,10 +518,13 @@ def cold_and_stop(start, stamps, marks, n, prefix, idle_s, label):
             raise Failed(f"{label} exited with status {w.status} before starting {n} instances")
         raise
     R.by_key[prefix + ".cold"].values.append((max(s.ns for s in first.values()) - mark.ns) / 1e6)
+    time.sleep(0.3)  # the supervisor's own CPU to get there, including its follow-up writes
+    R.by_key[prefix + ".startcpu"].values.append(proc_cpu(w.pid)[1] / 1e6)
     if idle_s:
         time.sleep(1.0)  # let start-up work settle before the idle window
         footprint(w.pid, idle_s, prefix)
     pids = {s.pid for s in first.values()}
+    cpu0 = proc_cpu(w.pid)[1]
     t0 = now_ns()
     os.kill(w.pid, signal.SIGTERM)
     if not w.done.wait(20):
@@ -524,6 +538,8 @@ def cold_and_stop(start, stamps, marks, n, prefix, idle_s, label):
         R.notes.append(f"{label}: {len(pids) - len({s.pid for s in exits})} instances did not "
                        "stamp a SIGTERM exit (killed?)")
     R.by_key[prefix + ".stop"].values.append((last - t0) / 1e6)
+    if w.final_run_ns is not None:
+        R.by_key[prefix + ".stopcpu"].values.append((w.final_run_ns - cpu0) / 1e6)
 
 
 def alive(pid):
@@ -621,8 +637,17 @@ class Bench:
             if i == 0:
                 self.p.check_state(home)
             idle = (2 if self.quick else 20) if i == 0 else 0
+            if i:
+                time.sleep(1.0)  # let the kernel finish tearing down the previous run's cgroups
             cold_and_stop(lambda: self.p.up(home, marks), stamps, marks, 50, "245.procctl", idle,
                           "procctl up")
+        # The same without cgroups: what the groups cost, measured in the same run.
+        for i in range(1 if self.quick else 3):
+            time.sleep(1.0)
+            _, home, stamps, marks = self.dir("cold-rlimit")
+            write_state(home, {APP: [proc_spec("w", helper_cmd(stamps, "sleep"), instances=50)]})
+            cold_and_stop(lambda: self.p.up(home, marks, extra_env={"PROCCTL_LIMITS": "rlimit"}),
+                          stamps, marks, 50, "245.rlimit", 0, "procctl up (rlimit)")
 
     def s245_floor(self):
         runs = 1 if self.quick else 5
@@ -833,6 +858,13 @@ def define_figures():
     a("2 cold start", "245.floor.cold", "floor: 50 fork+exec -> 50th start", "ms")
     a("2 cold start", "245.floor.coldsh", "floor: same through /bin/sh -c exec", "ms")
     a("2 cold start", "245.peer.cold", "supervisord -> 50th start", "ms")
+    a("2 cold start", "245.rlimit.cold", "procctl up, --limits rlimit (no cgroups)", "ms",
+      floor="245.floor.cold")
+    a("2 cold start", "245.procctl.startcpu", "procctl up: own on-CPU time to start 50", "ms",
+      peer="245.peer.startcpu")
+    a("2 cold start", "245.rlimit.startcpu", "procctl up, rlimit: own on-CPU time to start 50",
+      "ms")
+    a("2 cold start", "245.peer.startcpu", "supervisord: own on-CPU time to start 50", "ms")
     a("3 scale", "3.procctl.up", "procctl scale w=50 from 1 -> 50th start", "ms")
     a("3 scale", "3.procctl.down", "procctl scale w=1 from 50 -> last exit", "ms")
     for who, name in (("procctl", "procctl up"), ("peer", "supervisord")):
@@ -850,6 +882,12 @@ def define_figures():
       floor="245.floor.stop", peer="245.peer.stop")
     a("5 stop", "245.floor.stop", "floor: SIGTERM 50 -> all reaped", "ms")
     a("5 stop", "245.peer.stop", "supervisord: SIGTERM -> exited, 50 gone", "ms")
+    a("5 stop", "245.rlimit.stop", "procctl, --limits rlimit (no cgroups)", "ms",
+      floor="245.floor.stop")
+    a("5 stop", "245.procctl.stopcpu", "procctl up: own on-CPU time to stop 50", "ms",
+      peer="245.peer.stopcpu")
+    a("5 stop", "245.rlimit.stopcpu", "procctl up, rlimit: own on-CPU time to stop 50", "ms")
+    a("5 stop", "245.peer.stopcpu", "supervisord: own on-CPU time to stop 50", "ms")
     a("6 CLI", "6.floor.swift", "floor: empty Swift program (FoundationEssentials, static)", "ms")
     a("6 CLI", "6.procctl.version", "procctl --version", "ms", floor="6.floor.swift")
     for n in (10, 1000, 10000):
@@ -949,7 +987,8 @@ def build_helpers(quick):
             continue
         cmd = ["gcc", "-O2", "-Wall", "-Wextra", *extra, src, "-o", out]
         if subprocess.run(cmd).returncode != 0:
-            if subprocess.run(cmd[:4] + cmd[5:]).returncode != 0:  # without -static
+            dynamic = [a for a in cmd if a != "-static"]  # no static libc on this machine
+            if dynamic == cmd or subprocess.run(dynamic).returncode != 0:
                 sys.exit("bench: could not compile " + src)
     src = os.path.join(BENCH, "empty.swift")
     if not (os.path.exists(EMPTY_SWIFT) and os.path.getmtime(EMPTY_SWIFT) > os.path.getmtime(src)):
@@ -995,9 +1034,12 @@ def main():
         ("1", b.s1_peer, ["1.peer.healthy"], True),
         ("2", b.s245_floor, ["245.floor.cold", "245.floor.coldsh", "245.floor.stop"], False),
         ("2", b.s245_procctl, [f"245.procctl.{k}" for k in
-                               ("cold", "rss", "pss", "cpu", "oncpu", "wakeups", "stop")], False),
+                               ("cold", "rss", "pss", "cpu", "oncpu", "wakeups", "stop",
+                                "startcpu", "stopcpu")]
+         + [f"245.rlimit.{k}" for k in ("cold", "stop", "startcpu", "stopcpu")], False),
         ("2", b.s245_peer, [f"245.peer.{k}" for k in
-                            ("cold", "rss", "pss", "cpu", "oncpu", "wakeups", "stop")], True),
+                            ("cold", "rss", "pss", "cpu", "oncpu", "wakeups", "stop",
+                             "startcpu", "stopcpu")], True),
         ("3", b.s3_procctl, ["3.procctl.up", "3.procctl.down"], False),
         ("6", b.s6_floor, ["6.floor.swift"], False),
         ("6", b.s6_procctl, ["6.procctl.version"] + [f"6.procctl.{c}.{n}" for n in
