@@ -159,7 +159,7 @@ public final class Supervisor {
     if cprocctl_set_subreaper() != 0 {
       throw .system(call: "prctl(PR_SET_CHILD_SUBREAPER)", errno: cprocctl_errno())
     }
-    guardProcess = try SupervisorGuard(marker: "PROCCTL_INSTANCE_ID=\(runID)/")
+    guardProcess = try newGuard()
     loop.onEachIteration { [unowned self] in self.endOfIteration() }
     events.emit(.supervisorStarted(pid: pid, home: paths.home, apps: options.apps))
     clearRequests()
@@ -170,7 +170,7 @@ public final class Supervisor {
 
     limits?.shutdown()
     statusStore.remove()
-    guardProcess?.close()
+    guardProcess?.disarm()
     events.emit(.supervisorStopped)
     return 0
   }
@@ -752,13 +752,19 @@ public final class Supervisor {
     return nil
   }
 
+  private func newGuard() throws(SupervisorError) -> SupervisorGuard {
+    try SupervisorGuard(
+      marker: "PROCCTL_INSTANCE_ID=\(runID)/", lockPath: options.paths.supervisorLockFile,
+      cgroupRoots: limits?.cgroups.roots ?? [])
+  }
+
   private func restartGuard() {
     guard phase == .running else {
       guardProcess = nil
       return
     }
     do {
-      let g = try SupervisorGuard(marker: "PROCCTL_INSTANCE_ID=\(runID)/")
+      let g = try newGuard()
       for pid in byPid.keys { g.add(pid) }
       guardProcess = g
     } catch {
