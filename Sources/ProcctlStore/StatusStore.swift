@@ -49,7 +49,26 @@ public struct StatusStore: Sendable {
 public enum ProcStat {
   /// Field 22 (starttime, clock ticks after boot); nil when the process does not exist.
   public static func startTicks(pid: Int32) -> UInt64? {
-    guard pid > 0, let bytes = try? FileIO.readFile("/proc/\(pid)/stat") else { return nil }
+    guard pid > 0 else { return nil }
+    // One read into a small stack buffer: a stat line is a few hundred bytes, and this runs
+    // for every process the supervisor starts.
+    let fd = FileIO.retrying { open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC) }
+    if fd < 0 { return nil }
+    defer { close(fd) }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { buf -> UInt64? in
+      var count = 0
+      while count < buf.count {
+        let n = read(fd, buf.baseAddress! + count, buf.count - count)
+        if n < 0 && cprocctl_errno() == EINTR { continue }
+        if n <= 0 { break }
+        count += n
+      }
+      return parseStartTicks(UnsafeBufferPointer(rebasing: buf[0..<count]))
+    }
+  }
+
+  /// Field 22 of a /proc/PID/stat line.
+  static func parseStartTicks(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
     // The command name (field 2) may contain spaces and ')': parse after the last ')'.
     guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
     var field = 2

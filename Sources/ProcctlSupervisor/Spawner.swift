@@ -164,7 +164,16 @@ struct CStringArray {
     offsets.reserveCapacity(strings.count)
     for s in strings {
       offsets.append(storage.count)
-      for b in s.utf8 { storage.append(CChar(bitPattern: b == 0 ? 32 : b)) }
+      var s = s
+      // Whole strings at a time (this runs for every environment entry of every start).
+      s.withUTF8 { u in
+        let start = storage.count
+        u.withMemoryRebound(to: CChar.self) { storage.append(contentsOf: $0) }
+        // An embedded NUL would cut the entry short: a space instead, as before.
+        if u.contains(0) {
+          for i in start..<storage.count where storage[i] == 0 { storage[i] = 32 }
+        }
+      }
       storage.append(0)
     }
   }

@@ -1,6 +1,6 @@
 import Foundation
 import ProcctlCore
-import ProcctlStore
+@testable import ProcctlStore
 import ProcctlTestSupport
 import Testing
 
@@ -63,5 +63,20 @@ import Testing
       #expect(first[label] != nil, "instance field \(label) is not written")
     }
     #expect(store.read() == status)
+  }
+}
+
+/// The start time that tells a live pid from a reused one.
+@Suite struct ProcStatTests {
+  @Test func startTicksIsField22EvenWithParenthesesInTheName() throws {
+    let line = "123 (a) b) c) S 1 123 123 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 98765 1000 10"
+    let parsed = Array(line.utf8).withUnsafeBufferPointer { ProcStat.parseStartTicks($0) }
+    #expect(parsed == 98765)
+    let mine = try String(contentsOfFile: "/proc/self/stat", encoding: .utf8)
+    let after = mine[mine.range(of: ")", options: .backwards)!.upperBound...]
+    let field22 = after.split(separator: " ")[19]
+    #expect(ProcStat.startTicks(pid: getpid()) == UInt64(field22))
+    #expect(ProcStat.startTicks(pid: 0) == nil)
+    #expect(ProcStat.startTicks(pid: Int32.max) == nil)
   }
 }
