@@ -9,8 +9,8 @@ struct JSONCodecTests {
 
   func sampleDocument() -> StateDocument {
     var worker = ProcessSpec(
-      name: "price-calc", type: .worker, command: "echo \"hi\" \\ there\n\t\u{1}é😀",
-      size: "s2", instances: 3, env: ["B": "two", "A": "1", "EMPTY": ""], cwd: "/srv/app",
+      name: "price-calc", type: .worker, command: "echo \"hi\" \\ there\n\t\u{1}\u{7f}é😀/",
+      size: "s2", instances: 3, env: ["B": "two", "A": "1", "EMPTY": "", "Z\"": "\u{1f}"], cwd: "/srv/app",
       createdAt: t, updatedAt: Timestamp(epochMs: t.epochMs + 5))
     worker.minUptimeMs = 250
     worker.logMaxSize = 1024
@@ -19,9 +19,10 @@ struct JSONCodecTests {
     let cron = ProcessSpec(
       name: "nightly", type: .cron, command: "run-report", size: "hobby", cwd: "/",
       schedule: "0 3 * * *", timeZone: "Europe/Amsterdam", concurrency: .replace,
-      timeoutMs: 60_000, catchUp: .once, createdAt: t, updatedAt: t)
+      timeoutMs: 60_000, catchUp: .once, createdAt: Timestamp(epochMs: -1),
+      updatedAt: Timestamp(epochMs: 0))
     return StateDocument(
-      revision: 42, paymentMethod: "visa-4242",
+      revision: 42, paymentMethod: "visa\"4242",
       apps: [
         Application(name: "shop", createdAt: t, processes: [worker, cron]),
         Application(name: "empty", createdAt: t),
@@ -121,4 +122,36 @@ struct JSONCodecTests {
     let back = try SizeCatalogue(jsonBytes: w.document)
     #expect(back == SizeCatalogue.builtIn)
   }
+
+  /// Byte-exact: the state file is a stable contract (older procctl versions and diffs read it),
+  /// so a change to the writer must leave these bytes alone.
+  @Test func stateFileBytes() throws {
+    let doc = sampleDocument()
+    #expect(String(decoding: doc.jsonBytes(), as: UTF8.self) == Self.state)
+    #expect(try StateDocument(jsonBytes: Array(Self.state.utf8)) == doc)
+  }
+
+  static let state = #"""
+{
+  "schemaVersion": 1,
+  "revision": 42,
+  "paymentMethod": "visa\"4242",
+  "apps": [
+    {
+      "name": "shop",
+      "createdAt": "2026-09-21T14:13:20.123Z",
+      "processes": [
+        {"name":"price-calc","type":"worker","command":"echo \"hi\" \\ there\n\t\u0001\#u{7f}é😀/","size":"s2","instances":3,"env":{"A":"1","B":"two","EMPTY":"","Z\"":"\u001f"},"cwd":"/srv/app","minUptimeMs":250,"stopTimeoutMs":10000,"logMaxSize":1024,"logFiles":2,"restartGeneration":7,"createdAt":"2026-09-21T14:13:20.123Z","updatedAt":"2026-09-21T14:13:20.128Z"},
+        {"name":"nightly","type":"cron","command":"run-report","size":"hobby","instances":1,"env":{},"cwd":"/","schedule":"0 3 * * *","timeZone":"Europe/Amsterdam","minUptimeMs":1000,"stopTimeoutMs":10000,"concurrency":"replace","timeoutMs":60000,"catchUp":"once","restartGeneration":0,"createdAt":"1969-12-31T23:59:59.999Z","updatedAt":"1970-01-01T00:00:00.000Z"}
+      ]
+    },
+    {
+      "name": "empty",
+      "createdAt": "2026-09-21T14:13:20.123Z",
+      "processes": []
+    }
+  ]
+}
+
+"""#
 }
