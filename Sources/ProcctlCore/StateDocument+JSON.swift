@@ -131,7 +131,10 @@ extension ProcessSpec {
     w.member("instances", instances)
     w.key("env")
     w.beginObject()
-    for k in env.keys.sorted() { w.member(k, env[k] ?? "") }
+    for k in env.keys.sorted() {
+      w.key(data: k)
+      w.string(env[k] ?? "")
+    }
     w.endObject()
     w.member("cwd", cwd)
     w.member("schedule", ifPresent: schedule)
@@ -177,6 +180,8 @@ extension ProcessSpec {
         instances = try r.readInt()
       } else if r.keyIs("env") {
         try r.beginObject()
+        // Room for a few variables at once: growing from empty rehashes at every doubling.
+        if !r.atObjectEnd { env.reserveCapacity(4) }
         while try r.nextKey() {
           let k = r.key
           env[k] = try r.readString()

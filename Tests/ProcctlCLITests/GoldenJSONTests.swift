@@ -13,6 +13,20 @@ import Testing
     #expect(text == Self.list)
   }
 
+  /// `--json` goes out in chunks as the writer's buffer fills: every chunk size gives the same
+  /// document.
+  @Test(arguments: [64, 100, 4096])
+  func chunkedOutputIsTheSameDocument(chunk: Int) {
+    var views = ProcessViewJSONTests.views()
+    views[1].nextRunAt = "2026-03-29T03:00:00+02:00"
+    views[1].running = 0
+    var got: [UInt8] = []
+    var w = JSONWriter(chunk: chunk) { got.append(contentsOf: $0) }
+    ProcessListView.write(views, to: &w)
+    w.finish()
+    #expect(String(decoding: got, as: UTF8.self) == Self.list)
+  }
+
   static let list = #"""
 {
   "processes": [

@@ -54,6 +54,10 @@ struct JSONCodecTests {
     ("{\"apps\": []}", "missing field \"schemaVersion\""),
     ("{\"schemaVersion\": 1} x", "unexpected content after the document"),
     ("{\"schemaVersion\": 1, \"paymentMethod\": \"a\u{1}b\"}", "control character"),
+    ("{\"schemaVersion\": 1, \"pay\u{1}\": 1}", "control character"),
+    ("{\"schemaVersion\": 01}", "leading zero"),
+    ("{\"schemaVersion\": 1.5}", "expected a whole number"),
+    ("{\"schemaVersion\": 99999999999999999999}", "expected a whole number"),
   ])
   func errorsSayWhatAndWhere(input: String, expected: String) {
     do {
@@ -114,6 +118,36 @@ struct JSONCodecTests {
     w.endArray()
     w.endObject()
     #expect(String(decoding: w.bytes, as: UTF8.self) == #"{"q":"a\"b\\\n\u0001","list":[-5,true,null,{}]}"#)
+  }
+
+  /// The scans go eight bytes at a time: every special byte at every offset of a word, next
+  /// to multi-byte UTF-8, must still be escaped on writing and decoded back on reading.
+  @Test func specialBytesAtEveryOffsetRoundTrip() throws {
+    let specials: [(String, String)] = [
+      ("\"", "\\\""), ("\\", "\\\\"), ("\n", "\\n"), ("\u{1}", "\\u0001"), ("\u{1f}", "\\u001f"),
+      ("\u{7f}", "\u{7f}"), ("é", "é"), (" ", " "),
+    ]
+    for len in 0..<20 {
+      for at in 0...len {
+        for (raw, escaped) in specials {
+          let plain = String(repeating: "a", count: len)
+          let value = String(plain.prefix(at)) + raw + String(plain.dropFirst(at))
+          var w = JSONWriter(pretty: false)
+          w.beginObject()
+          w.member("k", value)
+          w.endObject()
+          let text = String(decoding: w.bytes, as: UTF8.self)
+          let expected = "{\"k\":\"" + String(plain.prefix(at)) + escaped + String(plain.dropFirst(at)) + "\"}"
+          #expect(text == expected)
+          #expect(try JSONParser.parse(text) == .object(JSONObject([("k", .string(value))])))
+        }
+      }
+    }
+  }
+
+  @Test(arguments: ["\"abcdefghij\u{1}k\"", "\"abcdefgh\tij\"", "{\"abcdefgh\u{0}\": 1}"])
+  func rawControlCharactersAreRejectedWherever(_ input: String) {
+    #expect(throws: JSONError.self) { try JSONParser.parse(input) }
   }
 
   @Test func catalogueReadsItsOwnOutput() throws {
