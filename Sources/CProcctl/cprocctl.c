@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "cprocctl.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -18,6 +20,15 @@
 #include <unistd.h>
 
 int cprocctl_errno(void) { return errno; }
+
+/// One record of getdents64(2) (glibc declares no wrapper for it).
+struct linux_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
 
 // MARK: spawn
 
@@ -209,9 +220,132 @@ pid_t cprocctl_spawn(struct cprocctl_spawn_request *req) {
 
 #define GUARD_MAX 8192
 
-static void guard_main(int rfd, const char *marker) {
+/// Writes `text` into the file `name` of directory `dfd`, if it exists (errors ignored).
+static void write_at(int dfd, const char *name, const char *text) {
+  int fd = openat(dfd, name, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ssize_t r = write(fd, text, strlen(text));
+  (void)r;
+  close(fd);
+}
+
+/// SIGKILLs every pid listed in the file `name` (cgroup.procs) of directory `dfd`.
+static void kill_listed_at(int dfd, const char *name) {
+  int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  char buf[4096];
+  long pid = 0;
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    for (ssize_t i = 0; i < n; i++) {
+      if (buf[i] >= '0' && buf[i] <= '9') {
+        pid = pid * 10 + (buf[i] - '0');
+      } else {
+        if (pid > 0 && pid != getpid()) kill((pid_t)pid, SIGKILL);
+        pid = 0;
+      }
+    }
+  }
+  if (pid > 0 && pid != getpid()) kill((pid_t)pid, SIGKILL);
+  close(fd);
+}
+
+/// One pass over the cgroup tree open at `dfd`: thaws (v1 freezer) and kills what is inside,
+/// removes the empty groups bottom-up. Returns how many groups below `dfd` are still there.
+/// No allocation: the guard is a fork of a multithreaded process.
+static int guard_clean_tree(int dfd, int depth) {
+  int left = 0;
+  char buf[4096];
+  if (depth < 8) {
+    for (;;) {
+      long n = syscall(SYS_getdents64, dfd, buf, sizeof buf);
+      if (n <= 0) break;
+      for (long off = 0; off < n;) {
+        struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+        off += d->d_reclen;
+        if (d->d_type != DT_DIR || d->d_name[0] == '.') continue;
+        int sub = openat(dfd, d->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (sub < 0) continue;
+        left += guard_clean_tree(sub, depth + 1);
+        close(sub);
+        if (unlinkat(dfd, d->d_name, AT_REMOVEDIR) != 0 && errno != ENOENT) left++;
+      }
+    }
+  }
+  write_at(dfd, "freezer.state", "THAWED");
+  write_at(dfd, "cgroup.kill", "1");
+  kill_listed_at(dfd, "cgroup.procs");
+  return left;
+}
+
+/// After the supervisor died: if no new supervisor holds the state directory's lock yet, take
+/// it and remove this directory's cgroup subtrees (`roots`, one path per line), ending what is
+/// still inside, for up to `budget_ms`. Holding the lock means no new supervisor creates groups
+/// there meanwhile; one that starts waits for the lock (it sees its holder's pid gone).
+static void guard_remove_cgroups(int lockfd, const char *roots, long budget_ms) {
+  if (lockfd < 0 || roots == NULL || *roots == 0) return;
+  // The dead supervisor's lock is released when the kernel drops its last file reference,
+  // which can come a little after its pipe closed: try for a while. Whoever gets it first, this
+  // guard or a new supervisor, is right; a new supervisor removes stale groups itself.
+  struct timespec start, now;
+  struct timespec pause = {0, 2 * 1000 * 1000};
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  while (flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 > 300)
+      return;
+    nanosleep(&pause, NULL);
+  }
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    int left = 0;
+    const char *p = roots;
+    while (*p) {
+      const char *e = strchr(p, '\n');
+      size_t len = e ? (size_t)(e - p) : strlen(p);
+      char path[4096];
+      if (len > 0 && len < sizeof path) {
+        memcpy(path, p, len);
+        path[len] = 0;
+      }
+      // Only ever a state directory's own subtree: ".../procctl/<ns>".
+      const char *last = len > 0 && len < sizeof path ? strrchr(path, '/') : NULL;
+      if (last && last - path >= 8 && memcmp(last - 8, "/procctl/", 9) == 0 && last[1] != 0) {
+        int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+          left += guard_clean_tree(dfd, 0);
+          close(dfd);
+          if (rmdir(path) != 0 && errno != ENOENT) {
+            left++;
+          } else {
+            // The shared `procctl` parent goes too once no state directory uses it.
+            char *slash = strrchr(path, '/');
+            if (slash && slash != path) {
+              *slash = 0;
+              rmdir(path);
+            }
+          }
+        }
+      }
+      p += len;
+      if (*p == '\n') p++;
+    }
+    if (left == 0) break;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+    if (ms > budget_ms) break;
+    nanosleep(&pause, NULL);
+  }
+  flock(lockfd, LOCK_UN);
+}
+
+static void guard_main(int rfd, const char *marker, int lockfd, const char *roots) {
   static pid_t groups[GUARD_MAX];
   int count = 0;
+  int disarmed = 0;
   int32_t rec[2];
   size_t have = 0;
   for (;;) {
@@ -221,7 +355,9 @@ static void guard_main(int rfd, const char *marker) {
     have += (size_t)n;
     if (have < sizeof rec) continue;
     have = 0;
-    if (rec[0] == 1) {
+    if (rec[0] == 3) {
+      disarmed = 1;
+    } else if (rec[0] == 1) {
       if (count < GUARD_MAX) groups[count++] = rec[1];
     } else {
       for (int i = 0; i < count; i++) {
@@ -232,16 +368,20 @@ static void guard_main(int rfd, const char *marker) {
       }
     }
   }
+  // A clean stop ended everything and removed the groups itself.
+  if (disarmed) _exit(0);
   for (int i = 0; i < count; i++) kill(-groups[i], SIGKILL);
   // Whatever escaped its group (a double-forked daemon) still carries the marker. Repeat: a
   // process may fork while we scan.
   for (int pass = 0; pass < 3; pass++) {
     if (cprocctl_signal_marked(marker, SIGKILL) == 0) break;
   }
+  guard_remove_cgroups(lockfd, roots, 600);
   _exit(0);
 }
 
-pid_t cprocctl_guard_start(int *write_fd, const char *marker) {
+pid_t cprocctl_guard_start(int *write_fd, const char *marker, const char *lock_path,
+                            const char *cgroup_roots) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) return -1;
   int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -278,13 +418,21 @@ pid_t cprocctl_guard_start(int *write_fd, const char *marker) {
       dup2(rfd, 3);
       rfd = 3;
     }
+    // Its own open of the lock file (flock locks belong to one open file description: this one
+    // holds nothing until the guard asks, after the supervisor is gone).
+    int lockfd = lock_path ? open(lock_path, O_RDONLY | O_CLOEXEC) : -1;
+    if (lockfd >= 0 && lockfd != 4) {
+      dup2(lockfd, 4);
+      lockfd = 4;
+    }
+    int keep = lockfd >= 0 ? 5 : 4;
 #ifdef SYS_close_range
-    if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0)
+    if (syscall(SYS_close_range, (unsigned)keep, ~0U, 0U) < 0)
 #endif
     {
-      for (int fd = 4; fd < 4096; fd++) close(fd);
+      for (int fd = keep; fd < 4096; fd++) close(fd);
     }
-    guard_main(rfd, marker);
+    guard_main(rfd, marker, lockfd, cgroup_roots);
   }
   close(fds[0]);
   if (devnull >= 0) close(devnull);
@@ -293,7 +441,7 @@ pid_t cprocctl_guard_start(int *write_fd, const char *marker) {
 }
 
 int cprocctl_guard_send(int write_fd, int add, pid_t pgid) {
-  int32_t rec[2] = {add ? 1 : 2, (int32_t)pgid};
+  int32_t rec[2] = {add == 2 ? 3 : add ? 1 : 2, (int32_t)pgid};
   ssize_t n;
   do { n = write(write_fd, rec, sizeof rec); } while (n < 0 && errno == EINTR);
   return n == (ssize_t)sizeof rec ? 0 : -1;
@@ -329,13 +477,7 @@ static int environ_has(const char *env, long len, const char *entry, size_t elen
   return 0;
 }
 
-struct linux_dirent64 {
-  uint64_t d_ino;
-  int64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
+
 
 int cprocctl_signal_marked(const char *marker, int sig) {
   static char env[65536];

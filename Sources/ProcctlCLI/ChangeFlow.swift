@@ -61,60 +61,125 @@ public struct ChangeResultView: JSONWritable {
   }
 }
 
-/// The one path every changing command takes: under the state lock, read the state, let the
-/// command propose the new state, show the summary, refuse cost increases without a payment
-/// method, stop for --dry-run, confirm (--yes, or a y/N prompt on a terminal, else exit 3), and
-/// only then write. Holding the lock from read to write means the change confirmed is exactly
-/// the change applied; nobody else can slip in between.
+/// The one path every changing command takes: read the state, let the command propose the new
+/// state, show the summary, refuse cost increases without a payment method, stop for --dry-run,
+/// confirm (--yes, or a y/N prompt on a terminal, else exit 3), and only then write, under the
+/// state lock.
+///
+/// A person at the prompt never holds the lock: the question is asked on a snapshot, and the
+/// answer applies only if, under the lock, the change still reads the same (same revision, or
+/// the same summary). Otherwise the new summary is shown and asked again. So a script's
+/// `scale --yes` never waits on someone's terminal, and what was confirmed is what is applied.
 public enum ChangeFlow {
+  /// One evaluation of a command's proposal against a state.
+  struct Evaluation {
+    var proposed: StateDocument
+    var plan: ChangePlan
+    var changed: Bool
+    var summary: String
+  }
+
+  static func evaluate(
+    _ doc: StateDocument, _ catalogue: SizeCatalogue, dryRun: Bool,
+    propose: (_ state: inout StateDocument, _ catalogue: SizeCatalogue) throws -> ChangePlan
+  ) throws -> Evaluation {
+    var proposed = doc
+    var p = try propose(&proposed, catalogue)
+    p.quote?.paymentMethod = doc.paymentMethod
+    if proposed == doc {
+      return Evaluation(proposed: proposed, plan: p, changed: false, summary: "")
+    }
+    if let old = doc.app(named: p.app) {
+      p.appMonthlyBefore = Pricing.monthly(old, catalogue: catalogue)
+    }
+    if let new = proposed.app(named: p.app) {
+      p.appMonthlyAfter = Pricing.monthly(new, catalogue: catalogue)
+    }
+    return Evaluation(
+      proposed: proposed, plan: p, changed: true,
+      summary: ChangeSummary.render(p, dryRun: dryRun))
+  }
+
+  /// Refuses a change that raises the monthly cost while no payment method is set.
+  static func checkPayment(_ e: Evaluation, _ doc: StateDocument) throws {
+    if let q = e.plan.quote, q.raisesCost, doc.paymentMethod == nil {
+      throw CoreError.refused(
+        "refusing a change that raises the monthly cost: no payment method is set; set one with 'procctl billing payment-method set LABEL'"
+      )
+    }
+  }
+
+  /// Asks `Confirm? [y/N]` on the terminal; anything but y/yes is "not confirmed".
+  static func ask(_ ctx: Context) throws {
+    ctx.out.flush()
+    ctx.err.write("Confirm? [y/N] ")
+    ctx.err.flush()
+    let answer = (ctx.readLine() ?? "").trimmingCharacters().lowercased()
+    guard answer == "y" || answer == "yes" else {
+      throw CLIError.notConfirmed("not confirmed; nothing changed")
+    }
+  }
+
+  /// Thrown inside the locked pass when the state moved on since the person confirmed.
+  struct StateMoved: Error {}
+
+  /// How many times a moving state is shown again before giving up.
+  static let maxAsks = 5
+
   public static func perform(
     _ ctx: Context, flags: ChangeFlags,
     propose: (_ state: inout StateDocument, _ catalogue: SizeCatalogue) throws -> ChangePlan
   ) throws -> Int32 {
     let catalogue = try ctx.store.catalogue()
-    var plan: ChangePlan?
-    var changed = false
-    var applied = false
-    try ctx.store.mutate { doc in
-      var proposed = doc
-      var p = try propose(&proposed, catalogue)
-      p.quote?.paymentMethod = doc.paymentMethod
-      plan = p
-      if proposed == doc { return }
-      changed = true
-      if let old = doc.app(named: p.app) {
-        p.appMonthlyBefore = Pricing.monthly(old, catalogue: catalogue)
-      }
-      if let new = proposed.app(named: p.app) {
-        p.appMonthlyAfter = Pricing.monthly(new, catalogue: catalogue)
-      }
-      plan = p
-      let summary = ChangeSummary.render(p, dryRun: flags.dryRun)
-      (flags.json ? ctx.err : ctx.out).write(summary)
-      if let q = p.quote, q.raisesCost, doc.paymentMethod == nil {
-        throw CoreError.refused(
-          "refusing a change that raises the monthly cost: no payment method is set; set one with 'procctl billing payment-method set LABEL'"
-        )
-      }
-      if flags.dryRun { return }
-      if p.needsConfirmation && !flags.yes {
-        guard ctx.stdinIsTerminal else {
-          throw CLIError.notConfirmed(
-            "not confirmed: standard input is not a terminal; pass --yes to apply (or --dry-run to preview); nothing changed"
-          )
-        }
-        ctx.out.flush()
-        ctx.err.write("Confirm? [y/N] ")
-        ctx.err.flush()
-        let answer = (ctx.readLine() ?? "").trimmingCharacters().lowercased()
-        guard answer == "y" || answer == "yes" else {
-          throw CLIError.notConfirmed("not confirmed; nothing changed")
+    let interactive = !flags.yes && !flags.dryRun && ctx.stdinIsTerminal
+    var outcome: (plan: ChangePlan, changed: Bool, applied: Bool)?
+    var asks = 0
+    while outcome == nil {
+      // On a terminal, ask on a snapshot, without the lock.
+      var confirmed: (revision: Int, summary: String)?
+      if interactive {
+        let snapshot = try ctx.store.read()
+        let e = try evaluate(snapshot, catalogue, dryRun: false, propose: propose)
+        if e.changed && e.plan.needsConfirmation {
+          (flags.json ? ctx.err : ctx.out).write(e.summary)
+          try checkPayment(e, snapshot)
+          try ask(ctx)
+          asks += 1
+          confirmed = (snapshot.revision, e.summary)
         }
       }
-      doc = proposed
-      applied = true
+      do {
+        outcome = try ctx.store.mutate { doc in
+          let e = try evaluate(doc, catalogue, dryRun: flags.dryRun, propose: propose)
+          guard e.changed else { return (e.plan, false, false) }
+          if let confirmed {
+            guard doc.revision == confirmed.revision || e.summary == confirmed.summary else {
+              throw StateMoved()
+            }
+          } else {
+            (flags.json ? ctx.err : ctx.out).write(e.summary)
+            try checkPayment(e, doc)
+            if flags.dryRun { return (e.plan, true, false) }
+            if e.plan.needsConfirmation && !flags.yes {
+              // On a terminal: the snapshot needed no question but the state now does; ask.
+              if interactive { throw StateMoved() }
+              throw CLIError.notConfirmed(
+                "not confirmed: standard input is not a terminal; pass --yes to apply (or --dry-run to preview); nothing changed"
+              )
+            }
+          }
+          doc = e.proposed
+          return (e.plan, true, true)
+        }
+      } catch is StateMoved {
+        guard asks < maxAsks else {
+          throw CLIError.failed(
+            "the state kept changing while confirming; nothing changed; try again (or pass --yes)")
+        }
+        ctx.note("the state changed while you were confirming; here is the change as it is now:")
+      }
     }
-    guard let plan else { return ExitCode.success }
+    guard let (plan, changed, applied) = outcome else { return ExitCode.success }
     if !changed {
       ctx.note("nothing to change")
     } else if applied {

@@ -22,4 +22,18 @@ enum Lookup {
   static func checkAppName(_ name: String?) throws(CoreError) {
     if let name { try Name.validate(name, kind: "application name") }
   }
+
+  /// Checks the syntax of an `--app` value and a process NAME (pure), before any read.
+  static func checkNames(app: String?, process: String) throws(CoreError) {
+    try checkAppName(app)
+    try Name.validate(process, kind: "process name")
+  }
+
+  /// The application and process a command names, found in `doc`.
+  static func target(app explicit: String?, process name: String, in doc: StateDocument,
+    context: Context) throws(CoreError) -> (app: Application, process: ProcessSpec)
+  {
+    let a = doc.apps[try app(explicit, in: doc, context: context)]
+    return (a, a.processes[try process(name, in: a)])
+  }
 }

@@ -42,13 +42,17 @@ public enum ShellCommand {
     }
   }
 
-  /// POSIX reserved words and dash's builtins: a shell runs these differently from a program of
-  /// the same name on PATH.
+  /// POSIX reserved words, dash's builtins, and bash's and ksh's extra ones (where /bin/sh is
+  /// one of those): a shell runs these differently from a program of the same name on PATH.
   static let builtins: Set<String> = [
     "!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then",
     "until", "while", "function", ".", ":", "[", "alias", "bg", "break", "cd", "chdir", "command",
     "continue", "echo", "eval", "exec", "exit", "export", "false", "fc", "fg", "getopts", "hash",
     "jobs", "kill", "local", "printf", "pwd", "read", "readonly", "return", "set", "shift",
     "test", "times", "trap", "true", "type", "ulimit", "umask", "unalias", "unset", "wait",
+    "time", "select", "coproc", "let", "declare", "typeset", "source", "enable", "builtin",
+    "caller", "disown", "suspend", "shopt", "mapfile", "readarray", "logout", "dirs", "pushd",
+    "popd", "help", "history", "compgen", "complete", "compopt", "bind", "print", "whence",
+    "autoload", "functions", "integer", "nameref", "newgrp",
   ]
 }

@@ -45,12 +45,13 @@ enum CgroupFiles {
     }
   }
 
-  /// mkdir that accepts an existing directory.
-  static func makeDirectory(_ path: String) throws(StoreError) {
-    if mkdir(path, 0o755) != 0 {
-      let e = cprocctl_errno()
-      if e != EEXIST { throw .system(call: "mkdir", path: path, errno: e) }
-    }
+  /// mkdir that accepts an existing directory. Returns true when it created the directory.
+  @discardableResult
+  static func makeDirectory(_ path: String) throws(StoreError) -> Bool {
+    if mkdir(path, 0o755) == 0 { return true }
+    let e = cprocctl_errno()
+    if e != EEXIST { throw .system(call: "mkdir", path: path, errno: e) }
+    return false
   }
 
   /// rmdir; returns 0 or the errno (ENOENT counts as success).

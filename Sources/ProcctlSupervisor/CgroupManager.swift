@@ -27,6 +27,19 @@ public final class CgroupManager {
   private var liveGroups = Set<String>()
   /// oom_kill counter of each group when its current instance was started.
   private var oomBaseline: [String: Int] = [:]
+  /// The limits this run last wrote into each live group: a restart in the same group with
+  /// the same size writes nothing.
+  private var writtenLimits: [String: Limits] = [:]
+  /// Groups whose current instance is the first in them (its CPU counter started at zero).
+  private var newGroups = Set<String>()
+  /// Whether groups have swap limit files (v1 memory.memsw.*, v2 memory.swap.max): the same
+  /// for every group of a hierarchy, so looked up once.
+  private var swapFiles: Bool?
+
+  private struct Limits: Equatable {
+    var memoryBytes: Int
+    var milliCPU: Int
+  }
 
   public init(detection: LimitsDetection, home: String) {
     self.detection = detection
@@ -152,6 +165,10 @@ public final class CgroupManager {
 
   /// Creates (or reuses) the group of one instance and writes the size's limits into it.
   /// Returns nil in rlimit mode. Call before every spawn: it also resets the OOM baseline.
+  ///
+  /// A new group's state is known (no limits, the default CFS period, no OOM kills, no CPU
+  /// used) and a reused one holds what this run wrote last, so only what differs is written
+  /// and nothing is read back: this is on the path of every start.
   public func create(app: String, process: String, instance: Int, size: PodSize)
     throws(StoreError) -> InstanceCgroup?
   {
@@ -159,31 +176,51 @@ public final class CgroupManager {
     let name = "\(app)/\(process)/\(instance)"
     let parent = "\(app)/\(process)"
     var dirs: [String] = []
+    dirs.reserveCapacity(roots.count)
+    var fresh = true
     for root in roots {
-      let appDir = root + "/" + app
-      let procDir = appDir + "/" + process
+      let procDir = root + "/" + parent
       if !madeParents.contains(parent) {
+        let appDir = root + "/" + app
         try CgroupFiles.makeDirectory(appDir)
         if isV2 { try enableControllers(appDir) }
         try CgroupFiles.makeDirectory(procDir)
         if isV2 { try enableControllers(procDir) }
       }
-      let dir = procDir + "/\(instance)"
-      try CgroupFiles.makeDirectory(dir)
+      let dir = procDir + "/" + String(instance)
+      if !(try CgroupFiles.makeDirectory(dir)) { fresh = false }
       dirs.append(dir)
     }
     madeParents.insert(parent)
     if liveGroups.insert(name).inserted { groupsPerProcess[parent, default: 0] += 1 }
     let cg = InstanceCgroup(name: name, dirs: dirs)
-    do throws(StoreError) {
-      try writeMemory(cg, bytes: size.memoryBytes)
-      try writeCPU(cg, milliCPU: size.milliCPU)
-    } catch {
-      remove(cg)
-      throw error
+    let limits = Limits(memoryBytes: size.memoryBytes, milliCPU: size.milliCPU)
+    if fresh { writtenLimits[name] = nil }
+    if writtenLimits[name] != limits {
+      do throws(StoreError) {
+        try writeMemory(cg, bytes: size.memoryBytes, currentBytes: fresh ? Int.max : nil)
+        try writeCPU(cg, milliCPU: size.milliCPU, periodIsDefault: fresh)
+      } catch {
+        remove(cg)
+        throw error
+      }
+      writtenLimits[name] = limits
     }
-    oomBaseline[name] = oomKillCount(cg) ?? 0
+    if fresh {
+      oomBaseline[name] = 0
+      newGroups.insert(name)
+    } else {
+      oomBaseline[name] = oomKillCount(cg) ?? 0
+      newGroups.remove(name)
+    }
     return cg
+  }
+
+  /// The group's CPU time (µs) as its current instance starts: zero in a group just made.
+  public func cpuMicrosecondsAtStart(_ cg: InstanceCgroup?) -> Int? {
+    guard let cg, detection.mode != .rlimit else { return nil }
+    if newGroups.contains(cg.name) { return 0 }
+    return usage(cg).cpuMicroseconds
   }
 
   /// What the spawn hook applies for an instance of `size` in group `cg`.
@@ -197,12 +234,24 @@ public final class CgroupManager {
       directory: isV2 ? cg?.dirs.first : nil)
   }
 
-  private func writeMemory(_ cg: InstanceCgroup, bytes: Int) throws(StoreError) {
+  /// Whether the swap limit file `file` exists in `dir` (looked up for the first group only).
+  private func hasSwapFile(_ dir: String, _ file: String) -> Bool {
+    if let known = swapFiles { return known }
+    let found = FileIO.exists(dir + "/" + file)
+    swapFiles = found
+    return found
+  }
+
+  /// `currentBytes`: the limit the group has now when known (a new group: unlimited), else it
+  /// is read.
+  private func writeMemory(_ cg: InstanceCgroup, bytes: Int, currentBytes: Int? = nil)
+    throws(StoreError)
+  {
     if isV2 {
       let dir = cg.dirs[0]
       try CgroupFiles.write(dir + "/memory.max", String(bytes))
       // Absent without swap accounting; nothing to limit then.
-      if FileIO.exists(dir + "/memory.swap.max") {
+      if hasSwapFile(dir, "memory.swap.max") {
         try CgroupFiles.write(dir + "/memory.swap.max", "0")
       }
       return
@@ -210,17 +259,23 @@ public final class CgroupManager {
     guard let m = index(of: "memory") else { return }
     let dir = cg.dirs[m]
     let memsw = dir + "/memory.memsw.limit_in_bytes"
-    let hasMemsw = FileIO.exists(memsw)
+    let hasMemsw = hasSwapFile(dir, "memory.memsw.limit_in_bytes")
     // memsw (memory+swap) must stay >= the memory limit: raise it first when the limit grows,
     // lower it last when it shrinks (a fresh group starts with both unlimited).
-    let current = CgroupFiles.integer(dir + "/memory.limit_in_bytes") ?? Int.max
+    let current =
+      currentBytes ?? CgroupFiles.integer(dir + "/memory.limit_in_bytes") ?? Int.max
     let growing = bytes >= current
-    if hasMemsw && growing { try CgroupFiles.write(memsw, String(bytes)) }
-    try CgroupFiles.write(dir + "/memory.limit_in_bytes", String(bytes))
-    if hasMemsw && !growing { try CgroupFiles.write(memsw, String(bytes)) }
+    let value = String(bytes)
+    if hasMemsw && growing { try CgroupFiles.write(memsw, value) }
+    try CgroupFiles.write(dir + "/memory.limit_in_bytes", value)
+    if hasMemsw && !growing { try CgroupFiles.write(memsw, value) }
   }
 
-  private func writeCPU(_ cg: InstanceCgroup, milliCPU: Int) throws(StoreError) {
+  /// `periodIsDefault`: the group's CFS period is known to be the kernel's default, which is
+  /// ours (a new v1 group), so only the quota is written.
+  private func writeCPU(_ cg: InstanceCgroup, milliCPU: Int, periodIsDefault: Bool = false)
+    throws(StoreError)
+  {
     let period = Self.cpuPeriodMicroseconds
     let quota = milliCPU * period / 1000
     if isV2 {
@@ -228,7 +283,9 @@ public final class CgroupManager {
       return
     }
     guard let c = index(of: "cpu") else { return }
-    try CgroupFiles.write(cg.dirs[c] + "/cpu.cfs_period_us", String(period))
+    if !periodIsDefault {
+      try CgroupFiles.write(cg.dirs[c] + "/cpu.cfs_period_us", String(period))
+    }
     try CgroupFiles.write(cg.dirs[c] + "/cpu.cfs_quota_us", String(quota))
   }
 
@@ -316,6 +373,8 @@ public final class CgroupManager {
       if e != 0 { ok = false }
     }
     oomBaseline[cg.name] = nil
+    writtenLimits[cg.name] = nil
+    newGroups.remove(cg.name)
     // The last instance group of a process takes the process's (and then the app's) directory
     // with it. (Stale groups are removed deepest first by `removeStale` instead.)
     guard liveGroups.remove(cg.name) != nil else { return ok }
@@ -349,8 +408,10 @@ public final class CgroupManager {
       )
     }
     do throws(StoreError) {
+      writtenLimits[cg.name] = nil
       try writeMemory(cg, bytes: new.memoryBytes)
       try writeCPU(cg, milliCPU: new.milliCPU)
+      writtenLimits[cg.name] = Limits(memoryBytes: new.memoryBytes, milliCPU: new.milliCPU)
     } catch {
       return .restartNeeded("cannot rewrite the limits in place: \(error)")
     }

@@ -44,7 +44,7 @@ final class LimitsDriver: InstanceOutput {
       problem = "\(key): cgroup not created, starting without limits: \(error)"
     }
     groups[key] = cg
-    cpuAtStart[key] = cgroups.usage(cg).cpuMicroseconds
+    cpuAtStart[key] = cgroups.cpuMicrosecondsAtStart(cg)
     let limits = cgroups.spawnLimits(for: cg, size: size)
     req.cgroupProcs = limits.procsFiles
     req.rlimitAS = limits.addressSpaceLimit

@@ -159,7 +159,7 @@ public final class Supervisor {
     if cprocctl_set_subreaper() != 0 {
       throw .system(call: "prctl(PR_SET_CHILD_SUBREAPER)", errno: cprocctl_errno())
     }
-    guardProcess = try SupervisorGuard(marker: "PROCCTL_INSTANCE_ID=\(runID)/")
+    guardProcess = try newGuard()
     loop.onEachIteration { [unowned self] in self.endOfIteration() }
     events.emit(.supervisorStarted(pid: pid, home: paths.home, apps: options.apps))
     clearRequests()
@@ -170,7 +170,7 @@ public final class Supervisor {
 
     limits?.shutdown()
     statusStore.remove()
-    guardProcess?.close()
+    guardProcess?.disarm()
     events.emit(.supervisorStopped)
     return 0
   }
@@ -640,6 +640,14 @@ public final class Supervisor {
         (path: $0, argv: argv)
       }
     }
+    if direct != nil {
+      // sh exports PWD (its working directory) to what it runs; so does the direct path.
+      let inherited = spec.env["PWD"] ?? options.environment["PWD"]
+      if let pwd = Self.shellPWD(inherited: inherited, cwd: spec.cwd) {
+        env.removeAll { $0.hasPrefix("PWD=") }
+        env.append("PWD=" + pwd)
+      }
+    }
     if let group, group.desired == inst.spec, group.size == inst.size {
       group.environment = env
       group.direct = direct
@@ -665,6 +673,31 @@ public final class Supervisor {
       }
     }
     return nil
+  }
+
+  /// The PWD sh would export when started in `cwd` (empty: the supervisor's own directory):
+  /// the inherited PWD when it is absolute and names that same directory, else its physical
+  /// path. nil when the directory cannot be resolved (the spawn then fails at chdir).
+  static func shellPWD(inherited: String?, cwd: String) -> String? {
+    let dir: String
+    if cwd.isEmpty {
+      guard let here = getcwd(nil, 0) else { return nil }
+      dir = String(cString: here)
+      free(here)
+    } else {
+      dir = cwd
+    }
+    var target = stat()
+    guard stat(dir, &target) == 0 else { return nil }
+    if let p = inherited, p.hasPrefix("/") {
+      var st = stat()
+      if stat(p, &st) == 0 && st.st_dev == target.st_dev && st.st_ino == target.st_ino {
+        return p
+      }
+    }
+    guard let real = realpath(dir, nil) else { return nil }
+    defer { free(real) }
+    return String(cString: real)
   }
 
   /// Variables the supervisor sets for every instance; never taken from elsewhere.
@@ -752,13 +785,19 @@ public final class Supervisor {
     return nil
   }
 
+  private func newGuard() throws(SupervisorError) -> SupervisorGuard {
+    try SupervisorGuard(
+      marker: "PROCCTL_INSTANCE_ID=\(runID)/", lockPath: options.paths.supervisorLockFile,
+      cgroupRoots: limits?.cgroups.roots ?? [])
+  }
+
   private func restartGuard() {
     guard phase == .running else {
       guardProcess = nil
       return
     }
     do {
-      let g = try SupervisorGuard(marker: "PROCCTL_INSTANCE_ID=\(runID)/")
+      let g = try newGuard()
       for pid in byPid.keys { g.add(pid) }
       guardProcess = g
     } catch {

@@ -5,15 +5,19 @@ import CProcctl
 
 /// The guard process (see `cprocctl_guard_start`): if the supervisor is killed outright, the
 /// guard sees its pipe close and SIGKILLs every instance process group and every process
-/// carrying this run's marker. PR_SET_PDEATHSIG alone only reaches the direct child, not what
-/// the instance's shell started.
+/// carrying this run's marker, then (unless a new supervisor already holds the state directory)
+/// removes this directory's cgroups. PR_SET_PDEATHSIG alone only reaches the direct child, not
+/// what the instance's shell started.
 final class SupervisorGuard {
   let pid: Int32
   private var fd: Int32
 
-  init(marker: String) throws(SupervisorError) {
+  init(marker: String, lockPath: String, cgroupRoots: [String]) throws(SupervisorError) {
     var w: Int32 = -1
-    let pid = marker.withCString { cprocctl_guard_start(&w, $0) }
+    let roots = cgroupRoots.joined(separator: "\n")
+    let pid = marker.withCString { m in
+      lockPath.withCString { l in roots.withCString { r in cprocctl_guard_start(&w, m, l, r) } }
+    }
     if pid < 0 { throw .system(call: "fork (guard)", errno: cprocctl_errno()) }
     self.pid = pid
     self.fd = w
@@ -22,8 +26,13 @@ final class SupervisorGuard {
   func add(_ pgid: Int32) { if fd >= 0 { _ = cprocctl_guard_send(fd, 1, pgid) } }
   func remove(_ pgid: Int32) { if fd >= 0 { _ = cprocctl_guard_send(fd, 0, pgid) } }
 
-  /// Closes the pipe: the guard kills whatever is still registered (nothing after a clean stop)
-  /// and exits.
+  /// After a clean stop (every instance ended, groups removed): the guard exits without acting.
+  func disarm() {
+    if fd >= 0 { _ = cprocctl_guard_send(fd, 2, 0) }
+    close()
+  }
+
+  /// Closes the pipe: the guard kills whatever is still registered and exits.
   func close() {
     if fd >= 0 {
       Glibc.close(fd)

@@ -2,46 +2,6 @@ import Foundation
 import ProcctlTestSupport
 import Testing
 
-/// Runs `procctl ARGS` in the background (for `-f`), collecting its stdout until `stop()`.
-private final class BackgroundProcctl: @unchecked Sendable {
-  let process = Process()
-  private let pipe = Pipe()
-  private let lock = NSLock()
-  private var data = Data()
-
-  init(_ args: [String], home: TempHome) throws {
-    process.executableURL = URL(fileURLWithPath: procctlBinary)
-    process.arguments = args
-    var env = ProcessInfo.processInfo.environment
-    env["PROCCTL_HOME"] = home.path
-    env.removeValue(forKey: "PROCCTL_APP")
-    process.environment = env
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
-    pipe.fileHandleForReading.readabilityHandler = { [weak self] h in
-      let d = h.availableData
-      guard let self, !d.isEmpty else { return }
-      self.lock.lock()
-      self.data.append(d)
-      self.lock.unlock()
-    }
-    try process.run()
-  }
-
-  var output: String {
-    lock.lock()
-    defer { lock.unlock() }
-    return String(decoding: data, as: UTF8.self)
-  }
-
-  func stop() {
-    kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
-    pipe.fileHandleForReading.readabilityHandler = nil
-  }
-}
-
 private func append(_ path: String, _ text: String) {
   if let h = FileHandle(forWritingAtPath: path) {
     h.seekToEndOfFile()
@@ -112,7 +72,7 @@ private func append(_ path: String, _ text: String) {
     defer { home.remove() }
     let dir = home.path + "/logs/demo"
     append(dir + "/worker.1.log", "2026-12-03T19:11:10.000Z stdout old\n")
-    let f = try BackgroundProcctl(["logs", "worker", "-f"], home: home)
+    let f = try FollowProcess(["logs", "worker", "-f"], home: home)
     defer { f.stop() }
     #expect(await waitUntil { f.output.contains("stdout old") })
     append(dir + "/worker.1.log", "2026-12-03T19:11:11.000Z stdout before-rotation\n")

@@ -194,6 +194,38 @@ struct CgroupManagerTests {
     }
   }
 
+  /// A new group gets its limits without anything being read back (the default CFS period is
+  /// ours); a restart in the same group reuses it and writes only a size that differs, even
+  /// after a live resize; the CPU counter at start is zero only in a new group.
+  @Test(.timeLimit(.minutes(1))) func reusedGroupsKeepTheirLimitsAndTakeNewSizes() async throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let m = try manager(home)
+    defer { m.shutdown() }
+    let cg = try #require(try m.create(app: "demo", process: "re", instance: 1, size: quarter))
+    #expect(m.currentLimits(cg).memoryBytes == 256 << 20)
+    #expect(m.currentLimits(cg).cpuQuota == 25_000)
+    #expect(m.cpuMicrosecondsAtStart(cg) == 0)
+    if m.mode == .v1, let c = m.detection.hierarchies.firstIndex(where: { $0.has("cpu") }) {
+      #expect(CgroupFiles.integer(cg.dirs[c] + "/cpu.cfs_period_us") == 100_000)
+    }
+    let again = try #require(try m.create(app: "demo", process: "re", instance: 1, size: quarter))
+    #expect(again == cg)
+    #expect(m.currentLimits(cg).memoryBytes == 256 << 20)
+    #expect(m.cpuMicrosecondsAtStart(cg) != nil)
+    _ = try m.create(app: "demo", process: "re", instance: 1, size: big)
+    #expect(m.currentLimits(cg).memoryBytes == 512 << 20)
+    #expect(m.currentLimits(cg).cpuQuota == 100_000)
+    #expect(m.resize(cg, from: big, to: tiny) == .applied)
+    _ = try m.create(app: "demo", process: "re", instance: 1, size: big)
+    #expect(m.currentLimits(cg).memoryBytes == 512 << 20)
+    // Removed and made again: a new group, with the limits written afresh.
+    #expect(m.remove(cg))
+    let fresh = try #require(try m.create(app: "demo", process: "re", instance: 1, size: tiny))
+    #expect(m.currentLimits(fresh).memoryBytes == 32 << 20)
+    #expect(m.cpuMicrosecondsAtStart(fresh) == 0)
+  }
+
   @Test(.timeLimit(.minutes(1))) func staleGroupsOfAPreviousRunAreEndedAndRemoved() async throws {
     let home = TempHome()
     defer { home.remove() }

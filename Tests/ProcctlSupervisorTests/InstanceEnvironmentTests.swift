@@ -51,10 +51,7 @@ import Testing
       toFile: script, atomically: true, encoding: .utf8)
     chmod(script, 0o755)
     for (name, command) in [("direct", "sleep 3001"), ("script", "./noshebang")] {
-      let r = h.procctl([
-        "create", "--app", "demo", "--name", name, "--type", "worker", "--command", command,
-        "--cwd", h.home.path, "--yes",
-      ])
+      let r = h.exactWorker(name, command)
       #expect(r.exitCode == 0, "\(r)")
     }
     try h.startUp()
@@ -64,5 +61,52 @@ import Testing
     #expect(cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) } == ["sleep", "3001"])
     #expect(await waitUntil { FileManager.default.fileExists(atPath: h.home.path + "/marker") })
     #expect(h.instance("script", 1)?.restarts == 0)
+  }
+}
+
+/// The direct path behaves as `sh -c` would for whoever reads the instance: a missing program
+/// gets sh's message and 127, shell syntax still gets a shell, and PWD is exported as sh does.
+@Suite struct DirectExecLikeShTests {
+  @Test(.timeLimit(.minutes(1)))
+  func missingProgramsShellSyntaxAndPWDAreAsUnderSh() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    let missing = "procctl-no-such-program-\(h.token)"
+    for (name, command) in [
+      ("direct", "sleep 3011"), ("missing", "\(missing) --flag"),
+      ("shell", "sleep 3012; exit 0"), ("envdirect", "env"), ("envsh", "env; sleep 3013"),
+    ] {
+      let r = h.exactWorker(name, command)
+      #expect(r.exitCode == 0, "\(r)")
+    }
+    try h.startUp()
+    #expect(await h.waitRunning("direct", count: 1))
+    #expect(await h.waitRunning("shell", count: 1))
+    func comm(_ process: String) -> String? {
+      guard let pid = h.instance(process, 1)?.pid else { return nil }
+      return (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    #expect(comm("direct") == "sleep")
+    #expect(comm("shell") == "sh")
+
+    func log(_ process: String) -> String {
+      (try? String(contentsOfFile: h.home.path + "/logs/demo/\(process).1.log", encoding: .utf8))
+        ?? ""
+    }
+    #expect(await waitUntil { h.instance("missing", 1)?.lastExit == .code(127) })
+    #expect(await waitUntil { log("missing").contains(": 1: \(missing): not found") }, "\(log("missing"))")
+
+    let real = try #require(realpath(h.home.path, nil))
+    let expected = "PWD=" + String(cString: real)
+    free(real)
+    func pwdLines(_ process: String) -> Set<String> {
+      Set(log(process).split(whereSeparator: { $0 == "\n" || $0 == " " }).filter {
+        $0.hasPrefix("PWD=")
+      }.map(String.init))
+    }
+    #expect(await waitUntil { pwdLines("envdirect").contains(expected) && pwdLines("envsh").contains(expected) })
+    #expect(pwdLines("envdirect") == [expected], "\(log("envdirect"))")
+    #expect(pwdLines("envsh") == [expected], "\(log("envsh"))")
   }
 }

@@ -149,7 +149,28 @@ struct CgroupEnforcementTests {
   }
 
   @Test(.timeLimit(.minutes(1)))
-  func aRestartedSupervisorRemovesTheStaleCgroupsOfAKilledOne() async throws {
+  func theGuardRemovesTheCgroupsOfAKilledSupervisor() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    try writeSizes(h)
+    worker(h, "w", "sleep 300", size: "quarter", instances: 2)
+    let up = try h.startUp()
+    #expect(await h.waitRunning("w", count: 2), "\(h.upLog())")
+    let dirs = try #require(h.instance("w", 1)?.cgroup) + (h.instance("w", 2)?.cgroup ?? [])
+    #expect(dirs.count >= 4)
+    kill(up.processIdentifier, SIGKILL)
+    up.waitUntilExit()
+    // Each hierarchy's `.../procctl/<ns>` subtree of this state directory, instances included.
+    let subtrees = dirs.map { URL(fileURLWithPath: $0).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent().path }
+    #expect(
+      await waitUntil(timeout: .seconds(5)) {
+        subtrees.allSatisfy { !FileManager.default.fileExists(atPath: $0) }
+      }, "\(subtrees)")
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func aRestartedSupervisorRemovesStaleCgroups() async throws {
     let h = SupervisorHarness()
     defer { h.cleanup() }
     try writeSizes(h)
@@ -157,12 +178,23 @@ struct CgroupEnforcementTests {
     let up = try h.startUp()
     #expect(await h.waitRunning("w", count: 1), "\(h.upLog())")
     let dirs = try #require(h.instance("w", 1)?.cgroup)
-    kill(up.processIdentifier, SIGKILL)
+    kill(up.processIdentifier, SIGTERM)
     up.waitUntilExit()
-    #expect(FileManager.default.fileExists(atPath: dirs[0]))
+    // Groups a previous run could not remove (say the machine lost power): instance 7 of w.
+    let stale = dirs.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path + "/7" }
+    for d in stale {
+      // mkdir -p, tolerating hierarchies mounted twice (cpu and cpuacct): EEXIST is fine.
+      var path = ""
+      for part in d.split(separator: "/") {
+        path += "/" + part
+        _ = mkdir(path, 0o755)
+      }
+      #expect(FileManager.default.fileExists(atPath: d), "\(d)")
+    }
     try h.startUp()
     #expect(await h.waitRunning("w", count: 1), "\(h.upLog(2))")
     #expect(h.upLog(2).contains("left by a previous run"), "\(h.upLog(2))")
+    #expect(stale.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
   }
 }
 
@@ -266,45 +298,5 @@ struct CgroupEnforcementTests {
       }, "\(h.upLog())")
     #expect(h.upLog().contains("needs a restart"))
     #expect(await waitUntil { h.procctl(["logs", "w"]).stdout.contains("as=\(2048 * 1024)") })
-  }
-}
-
-/// Runs `procctl ARGS` in the background (for `-f`), collecting its stdout until `stop()`.
-final class FollowProcess: @unchecked Sendable {
-  let process = Process()
-  private let pipe = Pipe()
-  private let lock = NSLock()
-  private var data = Data()
-
-  init(_ args: [String], home: TempHome) throws {
-    process.executableURL = URL(fileURLWithPath: procctlBinary)
-    process.arguments = args
-    var env = ProcessInfo.processInfo.environment
-    env["PROCCTL_HOME"] = home.path
-    env.removeValue(forKey: "PROCCTL_APP")
-    process.environment = env
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
-    pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-      let d = handle.availableData
-      guard let self, !d.isEmpty else { return }
-      self.lock.lock()
-      self.data.append(d)
-      self.lock.unlock()
-    }
-    try process.run()
-  }
-
-  var output: String {
-    lock.lock()
-    defer { lock.unlock() }
-    return String(decoding: data, as: UTF8.self)
-  }
-
-  func stop() {
-    kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
-    pipe.fileHandleForReading.readabilityHandler = nil
   }
 }

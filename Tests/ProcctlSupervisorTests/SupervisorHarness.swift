@@ -46,6 +46,16 @@ final class SupervisorHarness: @unchecked Sendable {
     return r
   }
 
+  /// Creates worker `name` with exactly `command` (no token comment, so a command without
+  /// shell syntax stays one), in the home directory.
+  @discardableResult
+  func exactWorker(_ name: String, _ command: String) -> CommandResult {
+    procctl([
+      "create", "--app", "demo", "--name", name, "--type", "worker", "--command", command,
+      "--cwd", home.path, "--yes",
+    ])
+  }
+
   /// Starts `procctl up` in the background; its stderr goes to `up-N.err` in the home.
   @discardableResult
   func startUp(_ extra: [String] = []) throws -> Process {

@@ -59,10 +59,15 @@ pid_t cprocctl_spawn(struct cprocctl_spawn_request *req);
 /// only the supervisor has (close-on-exec). The supervisor writes `cprocctl_guard_add/remove`
 /// records as instance process groups come and go. When the pipe reaches EOF because the
 /// supervisor died (even by SIGKILL), the guard SIGKILLs every recorded process group and every
-/// process with an environment entry starting with `marker` (e.g. "PROCCTL_INSTANCE_ID=12.34/"), then
-/// exits. Returns the guard's pid and stores the pipe's write end in `*write_fd`; -1 on error.
-pid_t cprocctl_guard_start(int *write_fd, const char *marker);
-/// Tells the guard about a new (add=1) or finished (add=0) process group. Returns 0 or -1.
+/// process with an environment entry starting with `marker` (e.g. "PROCCTL_INSTANCE_ID=12.34/").
+/// Then, if no new supervisor holds `lock_path` yet, it takes that lock and removes the cgroup
+/// subtrees listed in `cgroup_roots` (one `.../procctl/<ns>` path per line; NULL or "" for
+/// none), ending what is still inside, for up to 600 ms, and exits. Returns the guard's pid and
+/// stores the pipe's write end in `*write_fd`; -1 on error.
+pid_t cprocctl_guard_start(int *write_fd, const char *marker, const char *lock_path,
+                           const char *cgroup_roots);
+/// Tells the guard about a new (add=1) or finished (add=0) process group, or (add=2) that the
+/// supervisor stopped cleanly, so the guard exits without acting. Returns 0 or -1.
 int cprocctl_guard_send(int write_fd, int add, pid_t pgid);
 
 /// Sends `sig` to every process other than the caller with an environment entry starting with

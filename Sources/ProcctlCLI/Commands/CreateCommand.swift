@@ -40,16 +40,7 @@ public struct CreateCommand: Command {
   public var size: String
   public var instances: String
   public var env: [String]
-  public var cwd: String?
-  public var schedule: String?
-  public var tz: String?
-  public var minUptime: String?
-  public var stopTimeout: String?
-  public var concurrency: String?
-  public var timeout: String?
-  public var catchUp: String?
-  public var logMaxSize: String?
-  public var logFiles: String?
+  var settings: ProcessSettings
   public var flags: ChangeFlags
 
   public init(_ args: ParsedArguments) throws {
@@ -61,16 +52,7 @@ public struct CreateCommand: Command {
     size = args.value("size") ?? SizeCatalogue.defaultSizeName
     instances = args.value("instances") ?? "1"
     env = args.values("env")
-    cwd = args.value("cwd")
-    schedule = args.value("schedule")
-    tz = args.value("tz")
-    minUptime = args.value("min-uptime")
-    stopTimeout = args.value("stop-timeout")
-    concurrency = args.value("concurrency")
-    timeout = args.value("timeout")
-    catchUp = args.value("catch-up")
-    logMaxSize = args.value("log-max-size")
-    logFiles = args.value("log-files")
+    settings = ProcessSettings(args)
     flags = ChangeFlags(args)
   }
 
@@ -88,39 +70,19 @@ public struct CreateCommand: Command {
         environment[k] = v
       }
     }
-    let minUp = ProcessOptions.collect(&problems) {
-      try minUptime.map { try DurationSpec.parseMs($0, flag: "--min-uptime") }
-    }
-    let stopT = ProcessOptions.collect(&problems) {
-      try stopTimeout.map { try DurationSpec.parseMs($0, flag: "--stop-timeout") }
-    }
-    let conc = ProcessOptions.collect(&problems) {
-      try concurrency.map(ProcessOptions.concurrencyPolicy)
-    }
-    let tmo = ProcessOptions.collect(&problems) {
-      try timeout.map(ProcessOptions.timeoutMs)
-    }
-    let cu = ProcessOptions.collect(&problems) {
-      try catchUp.map(ProcessOptions.catchUpPolicy)
-    }
-    let lms = ProcessOptions.collect(&problems) {
-      try logMaxSize.map { try ByteSize.parse($0, flag: "--log-max-size") }
-    }
-    let lf = ProcessOptions.collect(&problems) {
-      try logFiles.map(ProcessOptions.logFileCount)
-    }
+    let o = settings.parse(&problems)
+    let (schedule, tz) = (settings.schedule, settings.tz)
     let isCron = t == .cron
     if isCron { problems += ProcessOptions.checkSchedule(schedule, zone: tz) }
-    if cwd == "" { problems.append(CoreError.invalid("invalid --cwd \"\": give a directory")) }
     let spec = ProcessSpec(
       name: name, type: t ?? .worker, command: command, size: size.lowercased(),
       instances: n ?? 1, env: environment,
-      cwd: ProcessOptions.absolute(cwd ?? cwdBase, base: cwdBase), schedule: schedule,
+      cwd: ProcessOptions.absolute(settings.cwd ?? cwdBase, base: cwdBase), schedule: schedule,
       timeZone: isCron ? (tz ?? "UTC") : tz,
-      minUptimeMs: (minUp ?? nil) ?? Limits.minUptimeDefaultMs,
-      stopTimeoutMs: (stopT ?? nil) ?? Limits.stopTimeoutDefaultMs, concurrency: conc ?? nil,
-      timeoutMs: (tmo ?? nil) ?? nil, catchUp: cu ?? nil, logMaxSize: lms ?? nil,
-      logFiles: lf ?? nil, createdAt: now, updatedAt: now)
+      minUptimeMs: o.minUptimeMs ?? Limits.minUptimeDefaultMs,
+      stopTimeoutMs: o.stopTimeoutMs ?? Limits.stopTimeoutDefaultMs, concurrency: o.concurrency,
+      timeoutMs: o.timeoutMs ?? nil, catchUp: o.catchUp, logMaxSize: o.logMaxSize,
+      logFiles: o.logFiles, createdAt: now, updatedAt: now)
     if t != nil && n != nil {
       problems += ProcessRules.problems(spec)
     } else if let p = Name.problem(name, kind: "process name") {

@@ -39,15 +39,11 @@ public struct RestartCommand: Command {
     }
   }
 
-  public func validate() throws {
-    try Lookup.checkAppName(app)
-    try Name.validate(process, kind: "process name")
-  }
+  public func validate() throws { try Lookup.checkNames(app: app, process: process) }
 
   public func run(_ context: Context) throws -> Int32 {
     let doc = try context.store.read()
-    let a = doc.apps[try Lookup.app(app, in: doc, context: context)]
-    let p = a.processes[try Lookup.process(process, in: a)]
+    let (a, p) = try Lookup.target(app: app, process: process, in: doc, context: context)
     if p.type != .worker {
       throw CoreError.invalid(
         "cannot restart cron job \"\(p.name)\": only workers run continuously")

@@ -37,15 +37,11 @@ public struct RunsCommand: Command {
     limit = v
   }
 
-  public func validate() throws {
-    try Lookup.checkAppName(app)
-    try Name.validate(process, kind: "process name")
-  }
+  public func validate() throws { try Lookup.checkNames(app: app, process: process) }
 
   public func run(_ context: Context) throws -> Int32 {
     let doc = try context.store.read()
-    let a = doc.apps[try Lookup.app(app, in: doc, context: context)]
-    let spec = a.processes[try Lookup.process(process, in: a)]
+    let (a, spec) = try Lookup.target(app: app, process: process, in: doc, context: context)
     guard spec.type == .cron else {
       throw CoreError.invalid(
         "process \"\(spec.name)\" is a worker; runs are recorded for cron jobs only")

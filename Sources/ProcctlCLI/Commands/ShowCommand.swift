@@ -20,16 +20,12 @@ public struct ShowCommand: Command {
     json = args.flag("json")
   }
 
-  public func validate() throws {
-    try Lookup.checkAppName(app)
-    try Name.validate(process, kind: "process name")
-  }
+  public func validate() throws { try Lookup.checkNames(app: app, process: process) }
 
   public func run(_ context: Context) throws -> Int32 {
     let doc = try context.store.read()
     let catalogue = try context.store.catalogue()
-    let a = doc.apps[try Lookup.app(app, in: doc, context: context)]
-    let p = a.processes[try Lookup.process(process, in: a)]
+    let (a, p) = try Lookup.target(app: app, process: process, in: doc, context: context)
     let v = ProcessView(app: a.name, spec: p, size: catalogue.size(named: p.size))
     if json {
       JSONOutput.write(v, to: context)

@@ -37,16 +37,7 @@ public struct UpdateCommand: Command {
   public var command: String?
   public var env: [String]
   public var unsetEnv: [String]
-  public var cwd: String?
-  public var schedule: String?
-  public var tz: String?
-  public var minUptime: String?
-  public var stopTimeout: String?
-  public var concurrency: String?
-  public var timeout: String?
-  public var catchUp: String?
-  public var logMaxSize: String?
-  public var logFiles: String?
+  var settings: ProcessSettings
   public var flags: ChangeFlags
 
   public init(_ args: ParsedArguments) throws {
@@ -55,22 +46,9 @@ public struct UpdateCommand: Command {
     command = args.value("command")
     env = args.values("env")
     unsetEnv = args.values("unset-env")
-    cwd = args.value("cwd")
-    schedule = args.value("schedule")
-    tz = args.value("tz")
-    minUptime = args.value("min-uptime")
-    stopTimeout = args.value("stop-timeout")
-    concurrency = args.value("concurrency")
-    timeout = args.value("timeout")
-    catchUp = args.value("catch-up")
-    logMaxSize = args.value("log-max-size")
-    logFiles = args.value("log-files")
+    settings = ProcessSettings(args)
     flags = ChangeFlags(args)
-    let given: [Any?] = [
-      command, cwd, schedule, tz, minUptime, stopTimeout, concurrency, timeout, catchUp,
-      logMaxSize, logFiles,
-    ]
-    if env.isEmpty && unsetEnv.isEmpty && given.allSatisfy({ $0 == nil }) {
+    if env.isEmpty && unsetEnv.isEmpty && command == nil && settings.isEmpty {
       throw CLIError.usage(
         "nothing to update for 'procctl update \(process)': give --command, --env, --unset-env, --schedule, --tz, --cwd, --min-uptime, --stop-timeout, --concurrency, --timeout, --catch-up, --log-max-size or --log-files"
       )
@@ -80,13 +58,7 @@ public struct UpdateCommand: Command {
   /// The parsed values; nil fields are left as they are.
   struct Changes {
     var env: [(String, String)] = []
-    var minUptimeMs: Int?
-    var stopTimeoutMs: Int?
-    var concurrency: ConcurrencyPolicy?
-    var timeoutMs: Int??
-    var catchUp: CatchUpPolicy?
-    var logMaxSize: Int?
-    var logFiles: Int?
+    var settings = ProcessSettings.Parsed()
   }
 
   func parsed() throws -> Changes {
@@ -99,7 +71,6 @@ public struct UpdateCommand: Command {
     if command == "" {
       problems.append(CoreError.invalid("invalid --command \"\": give a shell command line to run"))
     }
-    if cwd == "" { problems.append(CoreError.invalid("invalid --cwd \"\": give a directory")) }
     for e in env {
       if let kv = ProcessOptions.collect(&problems, { try EnvAssignment.parse(e) }) {
         c.env.append(kv)
@@ -108,32 +79,8 @@ public struct UpdateCommand: Command {
     for k in unsetEnv {
       ProcessOptions.collect(&problems) { try EnvAssignment.validateKey(k, flag: "--unset-env") }
     }
-    c.minUptimeMs =
-      ProcessOptions.collect(&problems) {
-        try minUptime.map { try DurationSpec.parseMs($0, flag: "--min-uptime") }
-      } ?? nil
-    c.stopTimeoutMs =
-      ProcessOptions.collect(&problems) {
-        try stopTimeout.map { try DurationSpec.parseMs($0, flag: "--stop-timeout") }
-      } ?? nil
-    c.concurrency =
-      ProcessOptions.collect(&problems) {
-        try concurrency.map(ProcessOptions.concurrencyPolicy)
-      } ?? nil
-    if let timeout {
-      if let t = ProcessOptions.collect(&problems, { try ProcessOptions.timeoutMs(timeout) }) {
-        c.timeoutMs = .some(t)
-      }
-    }
-    c.catchUp =
-      ProcessOptions.collect(&problems) { try catchUp.map(ProcessOptions.catchUpPolicy) } ?? nil
-    c.logMaxSize =
-      ProcessOptions.collect(&problems) {
-        try logMaxSize.map { try ByteSize.parse($0, flag: "--log-max-size") }
-      } ?? nil
-    c.logFiles =
-      ProcessOptions.collect(&problems) { try logFiles.map(ProcessOptions.logFileCount) } ?? nil
-    problems += ProcessOptions.checkSchedule(schedule, zone: tz)
+    c.settings = settings.parse(&problems)
+    problems += ProcessOptions.checkSchedule(settings.schedule, zone: settings.tz)
     try Problems.throwIfAny(problems)
     return c
   }
@@ -142,6 +89,7 @@ public struct UpdateCommand: Command {
 
   public func run(_ context: Context) throws -> Int32 {
     let c = try parsed()
+    let (cwd, schedule, tz, o) = (settings.cwd, settings.schedule, settings.tz, c.settings)
     return try ChangeFlow.perform(context, flags: flags) { doc, _ in
       let ai = try Lookup.app(app, in: doc, context: context)
       let appName = doc.apps[ai].name
@@ -167,56 +115,44 @@ public struct UpdateCommand: Command {
       note("schedule", old.schedule ?? "-", p.schedule ?? "-")
       if let tz { p.timeZone = tz }
       note("time zone", old.timeZone ?? "-", p.timeZone ?? "-")
-      if let v = c.minUptimeMs { p.minUptimeMs = v }
+      if let v = o.minUptimeMs { p.minUptimeMs = v }
       note(
         "min uptime", DurationSpec.describe(ms: old.minUptimeMs),
         DurationSpec.describe(ms: p.minUptimeMs))
-      if let v = c.stopTimeoutMs { p.stopTimeoutMs = v }
+      if let v = o.stopTimeoutMs { p.stopTimeoutMs = v }
       note(
         "stop timeout", DurationSpec.describe(ms: old.stopTimeoutMs),
         DurationSpec.describe(ms: p.stopTimeoutMs))
-      if let v = c.concurrency { p.concurrency = v }
+      if let v = o.concurrency { p.concurrency = v }
       note(
         "concurrency", old.concurrency?.rawValue ?? "forbid", p.concurrency?.rawValue ?? "forbid")
-      if let v = c.timeoutMs { p.timeoutMs = v }
+      if let v = o.timeoutMs { p.timeoutMs = v }
       note(
         "timeout", old.timeoutMs.map { DurationSpec.describe(ms: $0) } ?? "none",
         p.timeoutMs.map { DurationSpec.describe(ms: $0) } ?? "none")
-      if let v = c.catchUp { p.catchUp = v }
+      if let v = o.catchUp { p.catchUp = v }
       note("catch-up", old.catchUp?.rawValue ?? "none", p.catchUp?.rawValue ?? "none")
-      if let v = c.logMaxSize { p.logMaxSize = v }
+      if let v = o.logMaxSize { p.logMaxSize = v }
       note(
         "log max size", ByteSize.describe(old.logMaxSize ?? Limits.logMaxSizeDefault),
         ByteSize.describe(p.logMaxSize ?? Limits.logMaxSizeDefault))
-      if let v = c.logFiles { p.logFiles = v }
+      if let v = o.logFiles { p.logFiles = v }
       note(
         "log files", "\(old.logFiles ?? Limits.logFilesDefault)",
         "\(p.logFiles ?? Limits.logFilesDefault)")
       // Rules that depend on the process's type: the stored one, not a flag.
       if p.type == .worker {
-        var problems: [any Error] = []
-        if schedule != nil {
-          problems.append(
-            CoreError.invalid("--schedule is only for cron jobs: \"\(p.name)\" is a worker"))
-        }
-        if tz != nil {
-          problems.append(
-            CoreError.invalid("--tz is only for cron jobs: \"\(p.name)\" is a worker"))
-        }
-        if concurrency != nil {
-          problems.append(
-            CoreError.invalid("--concurrency is only for cron jobs: \"\(p.name)\" is a worker"))
-        }
-        if timeout != nil {
-          problems.append(
-            CoreError.invalid("--timeout is only for cron jobs: \"\(p.name)\" is a worker"))
-        }
-        if catchUp != nil {
-          problems.append(
-            CoreError.invalid("--catch-up is only for cron jobs: \"\(p.name)\" is a worker"))
-        }
-        try Problems.throwIfAny(problems)
-      } else if minUptime != nil {
+        let cronOnly = [
+          ("--schedule", schedule), ("--tz", tz), ("--concurrency", settings.concurrency),
+          ("--timeout", settings.timeout), ("--catch-up", settings.catchUp),
+        ]
+        try Problems.throwIfAny(
+          cronOnly.compactMap { flag, value -> (any Error)? in
+            value.map { _ in
+              CoreError.invalid("\(flag) is only for cron jobs: \"\(p.name)\" is a worker")
+            }
+          })
+      } else if settings.minUptime != nil {
         throw CoreError.invalid(
           "--min-uptime is only for workers; \"\(p.name)\" is a cron job (not restarted)")
       }
