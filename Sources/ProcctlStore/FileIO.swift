@@ -62,6 +62,14 @@ public enum FileIO {
   public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600)
     throws(StoreError)
   {
+    try bytes.withUnsafeBytes { b in
+      Result { () throws(StoreError) in try writeAtomically(b, to: path, mode: mode) }
+    }.get()
+  }
+
+  public static func writeAtomically(
+    _ bytes: UnsafeRawBufferPointer, to path: String, mode: mode_t = 0o600
+  ) throws(StoreError) {
     let tmp = "\(path).tmp.\(getpid())"
     let fd = retrying { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode) }
     if fd < 0 { throw .system(call: "open", path: tmp, errno: cprocctl_errno()) }
@@ -82,9 +90,17 @@ public enum FileIO {
   }
 
   public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+    try bytes.withUnsafeBytes { b in
+      Result { () throws(StoreError) in try writeAll(fd, b, path: path) }
+    }.get()
+  }
+
+  public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String)
+    throws(StoreError)
+  {
     var off = 0
     while off < bytes.count {
-      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
+      let n = write(fd, bytes.baseAddress! + off, bytes.count - off)
       if n < 0 {
         if cprocctl_errno() == EINTR { continue }
         throw .system(call: "write", path: path, errno: cprocctl_errno())

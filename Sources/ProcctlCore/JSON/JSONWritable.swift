@@ -57,10 +57,31 @@ extension JSONWriter {
   public mutating func member(_ k: StaticString, _ map: [String: String]) {
     key(k)
     beginObject()
-    for (mk, mv) in map.sorted(by: { $0.key < $1.key }) {
-      key(data: mk)
-      string(mv)
-    }
+    members(sortedByKey: map)
     endObject()
+  }
+
+  /// The map's entries as members, keys sorted (no array to sort for the usual one or two).
+  public mutating func members(sortedByKey map: [String: String]) {
+    switch map.count {
+    case 0: return
+    case 1:
+      let (k, v) = map[map.startIndex]
+      key(data: k)
+      string(v)
+    case 2:
+      let a = map[map.startIndex]
+      let b = map[map.index(after: map.startIndex)]
+      let (x, y) = a.key < b.key ? (a, b) : (b, a)
+      key(data: x.key)
+      string(x.value)
+      key(data: y.key)
+      string(y.value)
+    default:
+      for (k, v) in map.sorted(by: { $0.key < $1.key }) {
+        key(data: k)
+        string(v)
+      }
+    }
   }
 }
