@@ -9,6 +9,12 @@ import PackageDescription
 //   ProcctlCLI         argv -> command, help, rendering, the one map from errors to exit codes
 //   procctl            main.swift: calls the CLI and exits with what it returns
 let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+/// Release builds link libstdc++ statically (link/libstdc++.so says why and how); the package's
+/// folder, from this file's path, because the linker does not run in it.
+let packageDir = String(#filePath.dropLast("/Package.swift".count))
+let staticCxxRuntime: [LinkerSetting] = [
+  .unsafeFlags(["-L\(packageDir)/link"], .when(configuration: .release))
+]
 
 let package = Package(
   name: "procctl",
@@ -26,7 +32,9 @@ let package = Package(
       name: "ProcctlCLI",
       dependencies: ["ProcctlCore", "ProcctlStore", "ProcctlSupervisor"],
       exclude: ["README.md"], swiftSettings: strict),
-    .executableTarget(name: "procctl", dependencies: ["ProcctlCLI"], swiftSettings: strict),
+    .executableTarget(
+      name: "procctl", dependencies: ["ProcctlCLI"], swiftSettings: strict,
+      linkerSettings: staticCxxRuntime),
     .target(name: "ProcctlTestSupport", path: "Tests/ProcctlTestSupport"),
     .testTarget(name: "ProcctlCoreTests", dependencies: ["ProcctlCore"]),
     .testTarget(
