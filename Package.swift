@@ -39,7 +39,7 @@ let package = Package(
       swiftSettings: strict),
     .target(
       name: "ProcctlCLI",
-      dependencies: ["ProcctlCore", "ProcctlStore", "ProcctlSupervisor"],
+      dependencies: ["ProcctlCore", "ProcctlStore", "ProcctlSupervisor", "CProcctl"],
       exclude: ["README.md"], swiftSettings: strict),
     .executableTarget(
       name: "procctl", dependencies: ["ProcctlCLI"], swiftSettings: strict,

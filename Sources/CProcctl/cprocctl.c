@@ -612,3 +612,12 @@ int cprocctl_trim_memory(void) {
   // resident is kept small by the link order instead (link/procctl.order).
   return malloc_trim(0);
 }
+
+void cprocctl_malloc_for_one_shot(void) {
+  // Large blocks (the state file, --json output) from the heap rather than their own mmap, and
+  // freed memory kept rather than given back: what one phase frees (the state file's bytes once
+  // decoded) the next reuses without faulting in fresh pages. The process exits within
+  // milliseconds, so nothing is held for long.
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+}

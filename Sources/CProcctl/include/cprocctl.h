@@ -126,4 +126,8 @@ pid_t cprocctl_reap(int *status);
 /// idle process after a burst of one-off work.
 int cprocctl_trim_memory(void);
 
+/// Tunes malloc for a command that exits within milliseconds (everything but `up`): big blocks
+/// from the heap and no trimming, so freed pages are reused instead of fresh ones faulted in.
+void cprocctl_malloc_for_one_shot(void);
+
 #endif
