@@ -606,41 +606,18 @@ pid_t cprocctl_reap(int *status) { return waitpid(-1, status, WNOHANG); }
 #include <sys/mman.h>
 
 int cprocctl_trim_memory(void) {
-  // The executable's code pages touched only while starting or reconciling (argument parsing,
-  // JSON decoding) stay mapped after use and count toward the supervisor's RSS/PSS. They are
-  // clean and file-backed: MADV_DONTNEED unmaps them from this process without evicting them
-  // from the page cache, and the next use faults them back in (a minor fault, ~1 us a page).
-  // Only r-xp mappings of our own executable: never written, so nothing can be lost (RELRO and
-  // data pages are in other mappings and are left alone).
-  char exe[4096];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  int trimmed = 0;
-  if (n > 0) {
-    exe[n] = 0;
-    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      static char buf[65536];
-      ssize_t len = 0, r;
-      while (len < (ssize_t)sizeof buf - 1 &&
-             (r = read(fd, buf + len, sizeof buf - 1 - (size_t)len)) > 0)
-        len += r;
-      close(fd);
-      buf[len > 0 ? len : 0] = 0;
-      char *line = buf;
-      while (line && *line) {
-        char *next = strchr(line, '\n');
-        if (next) *next++ = 0;
-        unsigned long lo, hi;
-        char perms[8];
-        int pathpos = 0;
-        if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, perms, &pathpos) >= 3 &&
-            pathpos > 0 && strcmp(perms, "r-xp") == 0 && strcmp(line + pathpos, exe) == 0) {
-          if (madvise((void *)lo, hi - lo, MADV_DONTNEED) == 0) trimmed++;
-        }
-        line = next;
-      }
-    }
-  }
-  malloc_trim(0);
-  return trimmed;
+  // Returns free heap (what start-up and reconciling allocated and freed) to the system. It used
+  // to also MADV_DONTNEED the executable's code pages, which only made the RSS/PSS reading
+  // smaller until the code ran again (issue 6 forbids that); the code the supervisor keeps
+  // resident is kept small by the link order instead (link/procctl.order).
+  return malloc_trim(0);
+}
+
+void cprocctl_malloc_for_one_shot(void) {
+  // Large blocks (the state file, --json output) from the heap rather than their own mmap, and
+  // freed memory kept rather than given back: what one phase frees (the state file's bytes once
+  // decoded) the next reuses without faulting in fresh pages. The process exits within
+  // milliseconds, so nothing is held for long.
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
 }

@@ -5,11 +5,19 @@ import ProcctlCore
 /// between versions and no FoundationEssentials is loaded at start-up.
 public enum JSONOutput {
   /// Writes `value` as the command's one JSON document on stdout.
-  public static func write(_ value: some JSONWritable, to context: Context, capacity: Int = 4096) {
-    var w = JSONWriter(capacity: capacity)
-    value.write(to: &w)
-    // The body, then the newline: no copy of a large document (JSONWriter.document copies).
-    context.out.write(bytes: w.bytes)
-    context.out.line()
+  public static func write(_ value: some JSONWritable, to context: Context) {
+    write(to: context) { value.write(to: &$0) }
+  }
+
+  /// Writes the document `body` writes. Up to 64 KiB at a time go straight from the writer's
+  /// buffer to stdout (through `TextOutput`, which keeps them in order after anything buffered
+  /// before): no copy, and no page faults for a document held whole.
+  public static func write(
+    to context: Context, _ body: (inout JSONWriter) -> Void
+  ) {
+    let out = context.out
+    var w = JSONWriter(chunk: 65536) { out.write(raw: $0) }
+    body(&w)
+    w.finish()
   }
 }

@@ -8,8 +8,17 @@ import ProcctlCore
 
 extension ProcessListView: JSONWritable {
   public func write(to w: inout JSONWriter) {
+    ProcessListView.write(processes, to: &w)
+  }
+
+  /// `{"processes": [...]}` from views made one at a time (`list` makes them from its rows
+  /// without holding 1,000 of them).
+  static func write(_ views: some Sequence<ProcessView>, to w: inout JSONWriter) {
     w.beginObject()
-    w.member("processes", processes)
+    w.key("processes")
+    w.beginArray()
+    for v in views { v.write(to: &w) }
+    w.endArray()
     w.endObject()
   }
 

@@ -32,6 +32,7 @@ public enum ProcessListing {
     -> [ProcessRow]
   {
     var out: [ProcessRow] = []
+    out.reserveCapacity(doc.apps.reduce(0) { $0 + (app == nil || $1.name == app ? $1.processes.count : 0) })
     for a in doc.apps where app == nil || a.name == app {
       for p in a.processes {
         out.append(ProcessRow(app: a.name, spec: p, size: catalogue.size(named: p.size)))

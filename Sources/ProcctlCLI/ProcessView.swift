@@ -27,8 +27,9 @@ public struct ProcessView: Sendable {
   public var monthlyCents: Int
   /// Workers: monthly cost / 730 h; cron jobs: the rate of one instance while a run is active.
   public var hourlyMillicents: Int
-  public var createdAt: String
-  public var updatedAt: String
+  /// Written as RFC 3339 UTC with milliseconds.
+  public var createdAt: Timestamp
+  public var updatedAt: Timestamp
   /// Running instances, once a supervisor reports them (issue 3); absent until then. For a cron
   /// job: its active runs.
   public var running: Int?
@@ -58,8 +59,8 @@ public struct ProcessView: Sendable {
     let monthly = Pricing.monthly(p, size: size)
     monthlyCents = monthly.value
     hourlyMillicents = ProcessView.hourlyMillicents(p, size: size)
-    createdAt = p.createdAt.description
-    updatedAt = p.updatedAt.description
+    createdAt = p.createdAt
+    updatedAt = p.updatedAt
   }
 
   /// Workers: the whole process per hour; cron jobs: one instance per hour of an active run.

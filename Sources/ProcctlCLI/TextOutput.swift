@@ -17,6 +17,16 @@ public final class TextOutput {
   public func write(bytes: [UInt8]) {
     if buffer.isEmpty { buffer = bytes } else { buffer.append(contentsOf: bytes) }
   }
+  /// Bytes the caller owns: written to the descriptor at once when nothing is buffered (no copy
+  /// of a large `--json` document), else buffered behind what came before.
+  public func write(raw bytes: UnsafeRawBufferPointer) {
+    if fd >= 0 && buffer.isEmpty {
+      writeAll(bytes)
+    } else {
+      buffer.append(contentsOf: bytes)
+    }
+  }
+
   public func line(_ s: String = "") {
     write(s)
     buffer.append(10)
@@ -27,16 +37,20 @@ public final class TextOutput {
 
   public func flush() {
     guard fd >= 0, !buffer.isEmpty else { return }
+    buffer.withUnsafeBytes { writeAll($0) }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  private func writeAll(_ bytes: UnsafeRawBufferPointer) {
     var off = 0
-    while off < buffer.count {
-      let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+    while off < bytes.count {
+      let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
       if n < 0 {
         if errno == EINTR { continue }
         break  // EPIPE and the like: the reader is gone; nothing sensible to do
       }
       off += n
     }
-    buffer.removeAll(keepingCapacity: true)
   }
 
   /// True when the descriptor is a terminal.

@@ -3,7 +3,18 @@
 extension StateDocument {
   /// The document as `state.json` holds it: indented down to the processes, each process on one
   /// line (readable, diffable, and a third smaller and faster than indenting every member).
-  public func jsonBytes() -> [UInt8] {
+  public func jsonBytes() -> [UInt8] { writer().document }
+
+  /// The same bytes, handed to `body` in place (the store writes them to the file from there:
+  /// no copy of a 1,000-process document).
+  public func withJSONBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R)
+    throws(E) -> R
+  {
+    var w = writer()
+    return try w.withDocument(body)
+  }
+
+  private func writer() -> JSONWriter {
     var w = JSONWriter(pretty: true, prettyDepth: 4, capacity: 1024 + allProcessCount * 400)
     w.beginObject()
     w.member("schemaVersion", schemaVersion)
@@ -14,7 +25,7 @@ extension StateDocument {
     for app in apps { app.write(to: &w) }
     w.endArray()
     w.endObject()
-    return w.document
+    return w
   }
 
   var allProcessCount: Int { apps.reduce(0) { $0 + $1.processes.count } }
@@ -131,7 +142,7 @@ extension ProcessSpec {
     w.member("instances", instances)
     w.key("env")
     w.beginObject()
-    for k in env.keys.sorted() { w.member(k, env[k] ?? "") }
+    w.members(sortedByKey: env)
     w.endObject()
     w.member("cwd", cwd)
     w.member("schedule", ifPresent: schedule)
@@ -177,6 +188,8 @@ extension ProcessSpec {
         instances = try r.readInt()
       } else if r.keyIs("env") {
         try r.beginObject()
+        // Room for a few variables at once: growing from empty rehashes at every doubling.
+        if !r.atObjectEnd { env = Dictionary(minimumCapacity: 4) }
         while try r.nextKey() {
           let k = r.key
           env[k] = try r.readString()

@@ -18,8 +18,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     return String(decoding: b, as: UTF8.self)
   }
 
-  /// Appends "2026-12-03T19:11:10.123Z" to a byte buffer (the hot path of writing the state).
+  /// Appends "2026-12-03T19:11:10.123Z" to a byte buffer.
   public func appendRFC3339(to out: inout [UInt8]) {
+    var b: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &b) { p in
+      fillRFC3339(p.baseAddress!.assumingMemoryBound(to: UInt8.self))
+      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[0..<24]))
+    }
+  }
+
+  /// Writes "2026-12-03T19:11:10.123Z", always 24 bytes, at `p` (the hot path of writing the
+  /// state and `list --json`: no String, no array).
+  public func fillRFC3339(_ p: UnsafeMutablePointer<UInt8>) {
     var secs = epochMs / 1000
     var milli = Int(epochMs % 1000)
     if milli < 0 {
@@ -27,34 +37,29 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
       secs -= 1
     }
     let c = CivilTime(utcSeconds: secs)
-    // "YYYY-MM-DDTHH:MM:SS.mmmZ" is 24 bytes: fill them in place, then append once.
-    var b: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    withUnsafeMutableBytes(of: &b) { p in
-      func put(_ v: Int, _ at: Int, _ n: Int) {
-        var v = v
-        var k = at + n - 1
-        while k >= at {
-          p[k] = UInt8(48 + v % 10)
-          v /= 10
-          k -= 1
-        }
+    func put(_ v: Int, _ at: Int, _ n: Int) {
+      var v = v
+      var k = at + n - 1
+      while k >= at {
+        p[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
+        v /= 10
+        k -= 1
       }
-      put(c.year, 0, 4)
-      p[4] = 45
-      put(c.month, 5, 2)
-      p[7] = 45
-      put(c.day, 8, 2)
-      p[10] = 84
-      put(c.hour, 11, 2)
-      p[13] = 58
-      put(c.minute, 14, 2)
-      p[16] = 58
-      put(c.second, 17, 2)
-      p[19] = 46
-      put(milli, 20, 3)
-      p[23] = 90
-      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[0..<24]))
     }
+    put(c.year, 0, 4)
+    p[4] = 45
+    put(c.month, 5, 2)
+    p[7] = 45
+    put(c.day, 8, 2)
+    p[10] = 84
+    put(c.hour, 11, 2)
+    p[13] = 58
+    put(c.minute, 14, 2)
+    p[16] = 58
+    put(c.second, 17, 2)
+    p[19] = 46
+    put(milli, 20, 3)
+    p[23] = 90
   }
 
   /// RFC 3339 at a fixed UTC offset: "2026-03-29T03:00:00+02:00" (or "Z" for 0 when `zulu`).

@@ -38,7 +38,10 @@ struct CronMemoryFile: JSONWritable, JSONReadable {
 
   func write(to w: inout JSONWriter) {
     w.beginObject()
-    for (k, v) in jobs.sorted(by: { $0.key < $1.key }) { w.member(k, v) }
+    for (k, v) in jobs.sorted(by: { $0.key < $1.key }) {
+      w.key(data: k)
+      v.write(to: &w)
+    }
     w.endObject()
   }
 

@@ -25,18 +25,35 @@ public enum FileIO {
       throw .system(call: "open", path: path, errno: e)
     }
     defer { close(fd) }
-    var out: [UInt8] = []
     var st = stat()
-    if fstat(fd, &st) == 0 && st.st_size > 0 { out.reserveCapacity(Int(st.st_size) + 1) }
-    var buf = [UInt8](repeating: 0, count: 65536)
+    let expected = fstat(fd, &st) == 0 && st.st_size > 0 ? Int(st.st_size) : 0
+    var failed: Int32 = 0
+    // Straight into the result (no staging buffer, no copy); one byte more than the size fstat
+    // gave, so a file that grew in the meantime is noticed and read on below.
+    var out = [UInt8](unsafeUninitializedCapacity: expected + 1) { b, n in
+      n = 0
+      while n < b.count {
+        let r = read(fd, b.baseAddress! + n, b.count - n)
+        if r < 0 {
+          if cprocctl_errno() == EINTR { continue }
+          failed = cprocctl_errno()
+          return
+        }
+        if r == 0 { return }
+        n += r
+      }
+    }
+    if failed != 0 { throw .system(call: "read", path: path, errno: failed) }
+    if out.count <= expected { return out }
+    var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
-      let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       if n < 0 {
         if cprocctl_errno() == EINTR { continue }
         throw .system(call: "read", path: path, errno: cprocctl_errno())
       }
       if n == 0 { break }
-      out.append(contentsOf: buf[0..<n])
+      out.append(contentsOf: chunk[0..<n])
     }
     return out
   }
@@ -45,6 +62,14 @@ public enum FileIO {
   public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600)
     throws(StoreError)
   {
+    try bytes.withUnsafeBytes { b in
+      Result { () throws(StoreError) in try writeAtomically(b, to: path, mode: mode) }
+    }.get()
+  }
+
+  public static func writeAtomically(
+    _ bytes: UnsafeRawBufferPointer, to path: String, mode: mode_t = 0o600
+  ) throws(StoreError) {
     let tmp = "\(path).tmp.\(getpid())"
     let fd = retrying { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode) }
     if fd < 0 { throw .system(call: "open", path: tmp, errno: cprocctl_errno()) }
@@ -65,9 +90,17 @@ public enum FileIO {
   }
 
   public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+    try bytes.withUnsafeBytes { b in
+      Result { () throws(StoreError) in try writeAll(fd, b, path: path) }
+    }.get()
+  }
+
+  public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String)
+    throws(StoreError)
+  {
     var off = 0
     while off < bytes.count {
-      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
+      let n = write(fd, bytes.baseAddress! + off, bytes.count - off)
       if n < 0 {
         if cprocctl_errno() == EINTR { continue }
         throw .system(call: "write", path: path, errno: cprocctl_errno())

@@ -59,7 +59,6 @@ public struct StateStore: Sendable {
   }
 
   private func write(_ doc: StateDocument, keepingBackup: Bool) throws(StoreError) {
-    let bytes = try StateStore.encode(doc)
     if keepingBackup {
       // Keep the previous version: a hard link is instant and never copies.
       let tmpBak = paths.backupFile + ".tmp.\(getpid())"
@@ -68,7 +67,9 @@ public struct StateStore: Sendable {
         if rename(tmpBak, paths.backupFile) != 0 { unlink(tmpBak) }
       }
     }
-    try FileIO.writeAtomically(bytes, to: paths.stateFile)
+    try doc.withJSONBytes { (bytes) throws(StoreError) in
+      try FileIO.writeAtomically(bytes, to: paths.stateFile)
+    }
   }
 
   /// The pod-size catalogue: `sizes.json` in the state directory if present, else the built-in.

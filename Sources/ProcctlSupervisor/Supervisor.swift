@@ -832,8 +832,7 @@ public final class Supervisor {
   // MARK: status
 
   /// Once per loop iteration: one status write for however many changes, then, after a
-  /// reconcile, drop the memory only that needed: start-up and reconciling run code (argument
-  /// parsing, JSON decoding) the steady state never needs again (see cprocctl_trim_memory).
+  /// reconcile, give the heap it freed back to the system (see cprocctl_trim_memory).
   private func endOfIteration() {
     flushStatus()
     if trimPending {

@@ -9,8 +9,8 @@ struct JSONCodecTests {
 
   func sampleDocument() -> StateDocument {
     var worker = ProcessSpec(
-      name: "price-calc", type: .worker, command: "echo \"hi\" \\ there\n\t\u{1}é😀",
-      size: "s2", instances: 3, env: ["B": "two", "A": "1", "EMPTY": ""], cwd: "/srv/app",
+      name: "price-calc", type: .worker, command: "echo \"hi\" \\ there\n\t\u{1}\u{7f}é😀/",
+      size: "s2", instances: 3, env: ["B": "two", "A": "1", "EMPTY": "", "Z\"": "\u{1f}"], cwd: "/srv/app",
       createdAt: t, updatedAt: Timestamp(epochMs: t.epochMs + 5))
     worker.minUptimeMs = 250
     worker.logMaxSize = 1024
@@ -19,9 +19,10 @@ struct JSONCodecTests {
     let cron = ProcessSpec(
       name: "nightly", type: .cron, command: "run-report", size: "hobby", cwd: "/",
       schedule: "0 3 * * *", timeZone: "Europe/Amsterdam", concurrency: .replace,
-      timeoutMs: 60_000, catchUp: .once, createdAt: t, updatedAt: t)
+      timeoutMs: 60_000, catchUp: .once, createdAt: Timestamp(epochMs: -1),
+      updatedAt: Timestamp(epochMs: 0))
     return StateDocument(
-      revision: 42, paymentMethod: "visa-4242",
+      revision: 42, paymentMethod: "visa\"4242",
       apps: [
         Application(name: "shop", createdAt: t, processes: [worker, cron]),
         Application(name: "empty", createdAt: t),
@@ -53,6 +54,10 @@ struct JSONCodecTests {
     ("{\"apps\": []}", "missing field \"schemaVersion\""),
     ("{\"schemaVersion\": 1} x", "unexpected content after the document"),
     ("{\"schemaVersion\": 1, \"paymentMethod\": \"a\u{1}b\"}", "control character"),
+    ("{\"schemaVersion\": 1, \"pay\u{1}\": 1}", "control character"),
+    ("{\"schemaVersion\": 01}", "leading zero"),
+    ("{\"schemaVersion\": 1.5}", "expected a whole number"),
+    ("{\"schemaVersion\": 99999999999999999999}", "expected a whole number"),
   ])
   func errorsSayWhatAndWhere(input: String, expected: String) {
     do {
@@ -115,10 +120,72 @@ struct JSONCodecTests {
     #expect(String(decoding: w.bytes, as: UTF8.self) == #"{"q":"a\"b\\\n\u0001","list":[-5,true,null,{}]}"#)
   }
 
+  /// The scans go eight bytes at a time: every special byte at every offset of a word, next
+  /// to multi-byte UTF-8, must still be escaped on writing and decoded back on reading.
+  @Test func specialBytesAtEveryOffsetRoundTrip() throws {
+    let specials: [(String, String)] = [
+      ("\"", "\\\""), ("\\", "\\\\"), ("\n", "\\n"), ("\u{1}", "\\u0001"), ("\u{1f}", "\\u001f"),
+      ("\u{7f}", "\u{7f}"), ("é", "é"), (" ", " "),
+    ]
+    for len in 0..<20 {
+      for at in 0...len {
+        for (raw, escaped) in specials {
+          let plain = String(repeating: "a", count: len)
+          let value = String(plain.prefix(at)) + raw + String(plain.dropFirst(at))
+          var w = JSONWriter(pretty: false)
+          w.beginObject()
+          w.member("k", value)
+          w.endObject()
+          let text = String(decoding: w.bytes, as: UTF8.self)
+          let expected = "{\"k\":\"" + String(plain.prefix(at)) + escaped + String(plain.dropFirst(at)) + "\"}"
+          #expect(text == expected)
+          #expect(try JSONParser.parse(text) == .object(JSONObject([("k", .string(value))])))
+        }
+      }
+    }
+  }
+
+  @Test(arguments: ["\"abcdefghij\u{1}k\"", "\"abcdefgh\tij\"", "{\"abcdefgh\u{0}\": 1}"])
+  func rawControlCharactersAreRejectedWherever(_ input: String) {
+    #expect(throws: JSONError.self) { try JSONParser.parse(input) }
+  }
+
   @Test func catalogueReadsItsOwnOutput() throws {
     var w = JSONWriter()
     SizeCatalogue.builtIn.write(to: &w)
     let back = try SizeCatalogue(jsonBytes: w.document)
     #expect(back == SizeCatalogue.builtIn)
   }
+
+  /// Byte-exact: the state file is a stable contract (older procctl versions and diffs read it),
+  /// so a change to the writer must leave these bytes alone.
+  @Test func stateFileBytes() throws {
+    let doc = sampleDocument()
+    #expect(String(decoding: doc.jsonBytes(), as: UTF8.self) == Self.state)
+    #expect(try StateDocument(jsonBytes: Array(Self.state.utf8)) == doc)
+  }
+
+  static let state = #"""
+{
+  "schemaVersion": 1,
+  "revision": 42,
+  "paymentMethod": "visa\"4242",
+  "apps": [
+    {
+      "name": "shop",
+      "createdAt": "2026-09-21T14:13:20.123Z",
+      "processes": [
+        {"name":"price-calc","type":"worker","command":"echo \"hi\" \\ there\n\t\u0001\#u{7f}é😀/","size":"s2","instances":3,"env":{"A":"1","B":"two","EMPTY":"","Z\"":"\u001f"},"cwd":"/srv/app","minUptimeMs":250,"stopTimeoutMs":10000,"logMaxSize":1024,"logFiles":2,"restartGeneration":7,"createdAt":"2026-09-21T14:13:20.123Z","updatedAt":"2026-09-21T14:13:20.128Z"},
+        {"name":"nightly","type":"cron","command":"run-report","size":"hobby","instances":1,"env":{},"cwd":"/","schedule":"0 3 * * *","timeZone":"Europe/Amsterdam","minUptimeMs":1000,"stopTimeoutMs":10000,"concurrency":"replace","timeoutMs":60000,"catchUp":"once","restartGeneration":0,"createdAt":"1969-12-31T23:59:59.999Z","updatedAt":"1970-01-01T00:00:00.000Z"}
+      ]
+    },
+    {
+      "name": "empty",
+      "createdAt": "2026-09-21T14:13:20.123Z",
+      "processes": []
+    }
+  ]
+}
+
+"""#
 }

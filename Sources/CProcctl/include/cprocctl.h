@@ -122,9 +122,12 @@ int cprocctl_set_subreaper(void);
 /// when there are no children (or error).
 pid_t cprocctl_reap(int *status);
 
-/// Drops this process's mappings of its executable's code pages (they stay in the page cache
-/// and fault back in on use) and returns free heap to the system. Returns how many ranges were
-/// trimmed. For a long-lived idle process after a burst of one-off work.
+/// Returns free heap to the system (malloc_trim): 1 when memory was released. For a long-lived
+/// idle process after a burst of one-off work.
 int cprocctl_trim_memory(void);
+
+/// Tunes malloc for a command that exits within milliseconds (everything but `up`): big blocks
+/// from the heap and no trimming, so freed pages are reused instead of fresh ones faulted in.
+void cprocctl_malloc_for_one_shot(void);
 
 #endif

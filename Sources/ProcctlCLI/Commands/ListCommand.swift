@@ -60,9 +60,9 @@ public struct ListCommand: Command {
       context.note("no supervisor is running for \(context.paths.home) (start one with 'procctl up')")
     }
     if json {
-      JSONOutput.write(
-        ProcessListView(processes: rows.map(\.view)), to: context,
-        capacity: rows.count * 768 + 64)
+      JSONOutput.write(to: context) {
+        ProcessListView.write(rows.lazy.map(\.view), to: &$0)
+      }
     } else if rows.isEmpty {
       context.note("no processes yet; add one with 'procctl create'")
     } else {

@@ -71,8 +71,7 @@ public struct PsCommand: Command {
       let sup = SupervisorView(
         running: status != nil, pid: status?.pid, startedAt: status?.startedAt.description)
       JSONOutput.write(
-        PsView(supervisor: sup, instances: rows, cronJobs: cron), to: context,
-        capacity: 128 + rows.count * 512)
+        PsView(supervisor: sup, instances: rows, cronJobs: cron), to: context)
     } else {
       if status == nil {
         context.note(

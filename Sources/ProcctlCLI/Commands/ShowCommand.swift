@@ -67,7 +67,7 @@ public struct ShowCommand: Command {
       let m = Cents(v.monthlyCents)
       rows.append(("cost", "\(m)/month (\(BillingPeriod.hourlyDescription(monthly: m)))"))
     }
-    rows += [("created", v.createdAt), ("updated", v.updatedAt)]
+    rows += [("created", v.createdAt.description), ("updated", v.updatedAt.description)]
     if p.env.isEmpty {
       rows.append(("env", "(none)"))
     } else {

@@ -35,6 +35,11 @@ public struct JSONReader {
   private var keyStart = 0
   private var keyEnd = 0
   private var decodedKey: [UInt8]? = nil
+  /// The last time read and where its text starts: a process's createdAt and updatedAt are
+  /// often the same text, which then needs no second parse.
+  private var lastTimeAt = -1
+  private var lastTimeLength = 0
+  private var lastTime = Timestamp(epochMs: 0)
 
   /// `buf` must stay valid while the reader is used (use inside `withUnsafeBufferPointer`).
   public init(_ buf: UnsafeBufferPointer<UInt8>) {
@@ -59,46 +64,59 @@ public struct JSONReader {
   /// Reads the next member's key and the `:` after it; false at the closing `}`.
   public mutating func nextKey() throws(JSONError) -> Bool {
     skipSpace()
-    guard i < buf.count else { throw error("unexpected end of input in an object") }
-    if buf[i] == UInt8(ascii: "}") {
-      i += 1
+    let n = buf.count
+    var k = i
+    guard k < n else { throw error("unexpected end of input in an object") }
+    if buf[k] == UInt8(ascii: "}") {
+      i = k + 1
       skipSpace()
       pendingFirst = false
       return false
     }
     if !pendingFirst {
-      guard buf[i] == UInt8(ascii: ",") else { throw error("expected ',' or '}'") }
-      i += 1
+      guard buf[k] == UInt8(ascii: ",") else { throw error("expected ',' or '}'") }
+      i = k + 1
       skipSpace()
+      k = i
     }
     pendingFirst = false
-    guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+    guard k < n, buf[k] == UInt8(ascii: "\"") else { throw error("expected a string key") }
     // Keys without escapes are compared in place; others are decoded once.
-    var k = i + 1
-    while k < buf.count, buf[k] != UInt8(ascii: "\""), buf[k] != UInt8(ascii: "\\") { k += 1 }
-    if k < buf.count, buf[k] == UInt8(ascii: "\"") {
-      keyStart = i + 1
+    k += 1
+    let start = k
+    k = JSONScan.plainRun(buf.baseAddress!, from: k, end: n)
+    if k < n, buf[k] == UInt8(ascii: "\"") {
+      keyStart = start
       keyEnd = k
-      decodedKey = nil
+      if decodedKey != nil { decodedKey = nil }
       i = k + 1
     } else {
       decodedKey = Array(try string().utf8)
     }
     skipSpace()
-    guard i < buf.count, buf[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
+    guard i < n, buf[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
     i += 1
     skipSpace()
     return true
   }
 
+  /// Whether the next non-blank byte closes an object (peeks; consumes nothing).
+  public var atObjectEnd: Bool {
+    guard let p = buf.baseAddress else { return true }
+    let k = JSONScan.skipSpace(p, from: i, end: buf.count)
+    return k < buf.count && buf[k] == UInt8(ascii: "}")
+  }
+
   /// Whether the key last read by `nextKey()` is `name`.
+  @inline(__always)
   public func keyIs(_ name: StaticString) -> Bool {
-    let n = name.utf8CodeUnitCount
-    let p = name.utf8Start
-    if let d = decodedKey {
-      return d.count == n && d.withUnsafeBufferPointer { memEqual($0.baseAddress!, p, n) }
+    name.withUTF8Buffer { (u) -> Bool in
+      let n = u.count
+      if let d = decodedKey {
+        return d.count == n && d.withUnsafeBufferPointer { memEqual($0.baseAddress!, u.baseAddress!, n) }
+      }
+      return keyEnd - keyStart == n && memEqual(buf.baseAddress! + keyStart, u.baseAddress!, n)
     }
-    return keyEnd - keyStart == n && memEqual(buf.baseAddress! + keyStart, p, n)
   }
 
   /// The key last read, as a String (for maps whose keys are data, like environment variables).
@@ -152,6 +170,22 @@ public struct JSONReader {
     guard i < buf.count, buf[i] == UInt8(ascii: "-") || isDigit(buf[i]) else {
       throw error("expected a whole number")
     }
+    // Fast path: up to 18 digits without sign, fraction or exponent (no overflow possible).
+    let n = buf.count
+    var k = at
+    var fast = 0
+    while k < n, k - at < 18, isDigit(buf[k]) {
+      fast = fast &* 10 &+ Int(buf[k] &- 48)
+      k += 1
+    }
+    if k > at, k < n, !(buf[at] == UInt8(ascii: "0") && k - at > 1) {
+      let c = buf[k]
+      if c != UInt8(ascii: ".") && c != UInt8(ascii: "e") && c != UInt8(ascii: "E") && !isDigit(c) {
+        i = k
+        skipSpace()
+        return fast
+      }
+    }
     let v = try number()
     skipSpace()
     switch v {
@@ -192,11 +226,25 @@ public struct JSONReader {
   public mutating func readTimestamp() throws(JSONError) -> Timestamp {
     let at = i
     guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { throw error("expected a time") }
-    var k = i + 1
-    while k < buf.count, buf[k] != UInt8(ascii: "\""), buf[k] != UInt8(ascii: "\\") { k += 1 }
-    guard k < buf.count, buf[k] == UInt8(ascii: "\""),
-      let t = Timestamp.parse(utf8: UnsafeBufferPointer(rebasing: buf[(i + 1)..<k]))
-    else { throw error("expected an RFC 3339 time such as 2026-01-31T12:00:00Z", at: at) }
+    let k = JSONScan.plainRun(buf.baseAddress!, from: i + 1, end: buf.count)
+    guard k < buf.count, buf[k] == UInt8(ascii: "\"") else {
+      throw error("expected an RFC 3339 time such as 2026-01-31T12:00:00Z", at: at)
+    }
+    let text = UnsafeBufferPointer(rebasing: buf[(i + 1)..<k])
+    let t: Timestamp
+    if lastTimeAt >= 0 && lastTimeLength == text.count
+      && memEqual(buf.baseAddress! + lastTimeAt, text.baseAddress!, text.count)
+    {
+      t = lastTime
+    } else {
+      guard let parsed = Timestamp.parse(utf8: text) else {
+        throw error("expected an RFC 3339 time such as 2026-01-31T12:00:00Z", at: at)
+      }
+      t = parsed
+      lastTimeAt = i + 1
+      lastTimeLength = text.count
+      lastTime = t
+    }
     i = k + 1
     skipSpace()
     return t
@@ -244,13 +292,10 @@ public struct JSONReader {
     return JSONError(message: message, line: line, column: col)
   }
 
+  @inline(__always)
   mutating func skipSpace() {
-    while i < buf.count {
-      switch buf[i] {
-      case 0x20, 0x0A, 0x0D, 0x09: i += 1
-      default: return
-      }
-    }
+    guard let p = buf.baseAddress else { return }
+    i = JSONScan.skipSpace(p, from: i, end: buf.count)
   }
 
   /// Reads one value of any kind as a tree.
@@ -356,20 +401,16 @@ public struct JSONReader {
 
   mutating func string() throws(JSONError) -> String {
     let start = i
-    i += 1  // opening quote
-    let contentStart = i
+    let contentStart = i + 1  // after the opening quote
     // Fast path: no escapes.
-    while i < buf.count {
-      let c = buf[i]
-      if c == UInt8(ascii: "\"") {
-        let s = String(decoding: UnsafeBufferPointer(rebasing: buf[contentStart..<i]), as: UTF8.self)
-        i += 1
-        return s
-      }
-      if c == UInt8(ascii: "\\") { break }
-      if c < 0x20 { throw error("control character in a string") }
-      i += 1
+    let n = buf.count
+    let k = JSONScan.plainRun(buf.baseAddress!, from: contentStart, end: n)
+    if k < n && buf[k] == UInt8(ascii: "\"") {
+      i = k + 1
+      return String(decoding: UnsafeBufferPointer(rebasing: buf[contentStart..<k]), as: UTF8.self)
     }
+    i = k
+    if i < n && buf[i] < 0x20 { throw error("control character in a string") }
     guard i < buf.count else { throw error("unterminated string", at: start) }
     var out = Array(buf[contentStart..<i])
     while i < buf.count {

@@ -17,47 +17,71 @@ extension JSONWritable {
 }
 
 extension JSONWriter {
-  public mutating func member(_ k: String, _ v: some JSONWritable) {
+  public mutating func member(_ k: StaticString, _ v: some JSONWritable) {
     key(k)
     v.write(to: &self)
   }
-  public mutating func member(_ k: String, ifPresent v: (some JSONWritable)?) {
+  public mutating func member(_ k: StaticString, ifPresent v: (some JSONWritable)?) {
     if let v { member(k, v) }
   }
-  public mutating func member(_ k: String, _ v: Double) {
+  public mutating func member(_ k: StaticString, _ v: Double) {
     key(k)
     double(v)
   }
-  public mutating func member(_ k: String, ifPresent v: Double?) {
+  public mutating func member(_ k: StaticString, ifPresent v: Double?) {
     if let v { member(k, v) }
   }
-  public mutating func member(_ k: String, ifPresent v: Bool?) {
+  public mutating func member(_ k: StaticString, ifPresent v: Bool?) {
     if let v { member(k, v) }
   }
-  public mutating func member(_ k: String, ifPresent t: Timestamp?) {
+  public mutating func member(_ k: StaticString, ifPresent t: Timestamp?) {
     if let t { member(k, t) }
   }
   /// An array of values that write themselves.
-  public mutating func member(_ k: String, _ vs: [some JSONWritable]) {
+  public mutating func member(_ k: StaticString, _ vs: [some JSONWritable]) {
     key(k)
     beginArray()
     for v in vs { v.write(to: &self) }
     endArray()
   }
-  public mutating func member(_ k: String, _ vs: [String]) {
+  public mutating func member(_ k: StaticString, _ vs: [String]) {
     key(k)
     beginArray()
     for v in vs { string(v) }
     endArray()
   }
-  public mutating func member(_ k: String, ifPresent vs: [String]?) {
+  public mutating func member(_ k: StaticString, ifPresent vs: [String]?) {
     if let vs { member(k, vs) }
   }
   /// A string map, keys sorted.
-  public mutating func member(_ k: String, _ map: [String: String]) {
+  public mutating func member(_ k: StaticString, _ map: [String: String]) {
     key(k)
     beginObject()
-    for (mk, mv) in map.sorted(by: { $0.key < $1.key }) { member(mk, mv) }
+    members(sortedByKey: map)
     endObject()
+  }
+
+  /// The map's entries as members, keys sorted (no array to sort for the usual one or two).
+  public mutating func members(sortedByKey map: [String: String]) {
+    switch map.count {
+    case 0: return
+    case 1:
+      let (k, v) = map[map.startIndex]
+      key(data: k)
+      string(v)
+    case 2:
+      let a = map[map.startIndex]
+      let b = map[map.index(after: map.startIndex)]
+      let (x, y) = a.key < b.key ? (a, b) : (b, a)
+      key(data: x.key)
+      string(x.value)
+      key(data: y.key)
+      string(y.value)
+    default:
+      for (k, v) in map.sorted(by: { $0.key < $1.key }) {
+        key(data: k)
+        string(v)
+      }
+    }
   }
 }

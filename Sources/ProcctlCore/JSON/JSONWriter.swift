@@ -1,7 +1,12 @@
-/// Writes JSON straight into a byte buffer: no intermediate tree, no Foundation. Pretty output
-/// puts each member on its own line with two-space indentation.
-public struct JSONWriter: Sendable {
-  public private(set) var bytes: [UInt8] = []
+/// Writes JSON straight into one growable byte buffer: no intermediate tree, no Foundation.
+/// Pretty output puts each member on its own line with two-space indentation.
+///
+/// Hot path of `list --json` and of every state-file write (1,000 processes: ~25,000 members):
+/// keys are `StaticString`s copied as raw bytes, strings without characters to escape are
+/// copied in one go, numbers and times are formatted in place, and the bytes live in a buffer
+/// owned by the writer (`withDocument` hands it out without a copy).
+public struct JSONWriter {
+  private let out: JSONByteBuffer
   public let pretty: Bool
   /// Containers nested deeper than this are written on one line even when `pretty`.
   public let prettyDepth: Int
@@ -14,28 +19,64 @@ public struct JSONWriter: Sendable {
   public init(pretty: Bool = true, prettyDepth: Int = .max, capacity: Int = 4096) {
     self.pretty = pretty
     self.prettyDepth = prettyDepth
-    bytes.reserveCapacity(capacity)
+    out = JSONByteBuffer(capacity: capacity)
   }
 
+  /// A writer that hands its bytes to `sink` whenever its `chunk`-sized buffer fills, and the
+  /// rest at `finish()`: a large document (`list --json` of 10,000 processes is 6 MB) then
+  /// never sits in memory whole, which would cost a page fault per 4 KiB written.
+  public init(
+    pretty: Bool = true, chunk: Int, sink: @escaping (UnsafeRawBufferPointer) -> Void
+  ) {
+    self.init(pretty: pretty, capacity: chunk)
+    out.sink = sink
+  }
+
+  /// With a sink: ends the document with a newline and hands over what is still buffered.
+  public mutating func finish() {
+    out.append(10)
+    out.flush()
+  }
+
+  /// The bytes written so far (a copy).
+  public var bytes: [UInt8] { out.array(appendingNewline: false) }
+
+  /// The document with a trailing newline (a copy; `withDocument` avoids it).
+  public var document: [UInt8] { out.array(appendingNewline: true) }
+
+  /// The document with a trailing newline, in place: valid only inside `body`.
+  public mutating func withDocument<R, E: Error>(
+    _ body: (UnsafeRawBufferPointer) throws(E) -> R
+  ) throws(E) -> R {
+    out.append(10)
+    defer { out.count -= 1 }
+    return try body(UnsafeRawBufferPointer(start: out.base, count: out.count))
+  }
+
+  @inline(__always)
   private mutating func separate() {
     if afterKey {
       afterKey = false
       return
     }
     let bit: UInt64 = 1 << UInt64(depth & 63)
-    if hasMember & bit != 0 { bytes.append(UInt8(ascii: ",")) }
+    if hasMember & bit != 0 { out.append(UInt8(ascii: ",")) }
     hasMember |= bit
     if pretty && depth > 0 && depth <= prettyDepth { newline() }
   }
 
-  private mutating func newline() {
-    bytes.append(10)
+  private func newline() {
     let n = depth * 2
-    if n <= JSONWriter.spaces.count {
-      bytes.append(contentsOf: JSONWriter.spaces[0..<n])
-    } else {
-      bytes.append(contentsOf: repeatElement(0x20, count: n))
+    out.reserve(n + 8)
+    let p = out.base + out.count
+    p.pointee = 10
+    // Indentation eight spaces per store (the buffer has room past the end).
+    var k = 0
+    while k < n {
+      UnsafeMutableRawPointer(p + 1 + k).storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self)
+      k += 8
     }
+    out.count += n + 1
   }
 
   public mutating func beginObject() { open(UInt8(ascii: "{")) }
@@ -45,7 +86,7 @@ public struct JSONWriter: Sendable {
 
   private mutating func open(_ c: UInt8) {
     separate()
-    bytes.append(c)
+    out.append(c)
     depth += 1
     hasMember &= ~(1 << UInt64(depth & 63))
   }
@@ -54,14 +95,39 @@ public struct JSONWriter: Sendable {
     let had = hasMember & (1 << UInt64(depth & 63)) != 0
     depth -= 1
     if pretty && had && depth < prettyDepth { newline() }
-    bytes.append(c)
+    out.append(c)
   }
 
-  public mutating func key(_ k: String) {
+  /// A member's key: a name from the source, written as is (names need no escaping).
+  public mutating func key(_ k: StaticString) {
+    guard k.hasPointerRepresentation else { return key(data: k.description) }
+    separate()
+    let n = k.utf8CodeUnitCount
+    let src = k.utf8Start
+    out.reserve(n + 4)
+    let p = out.base + out.count
+    p[0] = 0x22
+    var j = 0
+    while j < n {
+      p[1 + j] = src[j]
+      j += 1
+    }
+    p[n + 1] = 0x22
+    p[n + 2] = UInt8(ascii: ":")
+    out.count += n + 3
+    if pretty && depth <= prettyDepth {
+      p[n + 3] = 0x20
+      out.count += 1
+    }
+    afterKey = true
+  }
+
+  /// A member's key that is data (an environment variable's name, a parsed document's key).
+  public mutating func key(data k: String) {
     separate()
     writeString(k)
-    bytes.append(UInt8(ascii: ":"))
-    if pretty && depth <= prettyDepth { bytes.append(0x20) }
+    out.append(UInt8(ascii: ":"))
+    if pretty && depth <= prettyDepth { out.append(0x20) }
     afterKey = true
   }
 
@@ -80,57 +146,64 @@ public struct JSONWriter: Sendable {
     if v.isFinite, v == v.rounded(), abs(v) < 1e15 {
       appendDecimal(Int(v))
     } else if v.isFinite {
-      bytes.append(contentsOf: Array(v.description.utf8))
+      out.append(v.description)
     } else {
-      bytes.append(contentsOf: Array("null".utf8))
+      out.append("null")
     }
   }
 
   public mutating func bool(_ v: Bool) {
     separate()
-    bytes.append(contentsOf: v ? Array("true".utf8) : Array("false".utf8))
+    out.append(v ? "true" : "false")
   }
 
   public mutating func null() {
     separate()
-    bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+    out.append("null")
+  }
+
+  /// A time as an RFC 3339 UTC string with milliseconds, written without building a String.
+  public mutating func timestamp(_ t: Timestamp) {
+    separate()
+    out.reserve(26)
+    let p = out.base + out.count
+    p[0] = 0x22
+    t.fillRFC3339(p + 1)
+    p[25] = 0x22
+    out.count += 26
   }
 
   // Convenience members.
-  public mutating func member(_ k: String, _ v: String) {
+  public mutating func member(_ k: StaticString, _ v: String) {
     key(k)
     string(v)
   }
-  public mutating func member(_ k: String, _ v: Int) {
+  public mutating func member(_ k: StaticString, _ v: Int) {
     key(k)
     int(v)
   }
-  public mutating func member(_ k: String, _ v: Bool) {
+  public mutating func member(_ k: StaticString, _ v: Bool) {
     key(k)
     bool(v)
   }
-  /// A time as an RFC 3339 UTC string with milliseconds, written without building a String.
-  public mutating func member(_ k: String, _ t: Timestamp) {
+  public mutating func member(_ k: StaticString, _ t: Timestamp) {
     key(k)
-    separate()
-    bytes.append(0x22)
-    t.appendRFC3339(to: &bytes)
-    bytes.append(0x22)
+    timestamp(t)
   }
 
   /// Writes the member only when `v` is not nil.
-  public mutating func member(_ k: String, ifPresent v: String?) {
+  public mutating func member(_ k: StaticString, ifPresent v: String?) {
     if let v { member(k, v) }
   }
-  public mutating func member(_ k: String, ifPresent v: Int?) {
+  public mutating func member(_ k: StaticString, ifPresent v: Int?) {
     if let v { member(k, v) }
   }
   /// Writes `null` for nil.
-  public mutating func member(_ k: String, orNull v: String?) {
+  public mutating func member(_ k: StaticString, orNull v: String?) {
     key(k)
     if let v { string(v) } else { null() }
   }
-  public mutating func member(_ k: String, orNull v: Int?) {
+  public mutating func member(_ k: StaticString, orNull v: Int?) {
     key(k)
     if let v { int(v) } else { null() }
   }
@@ -150,69 +223,178 @@ public struct JSONWriter: Sendable {
     case .object(let o):
       beginObject()
       for (k, e) in zip(o.keys, o.values) {
-        key(k)
+        key(data: k)
         value(e)
       }
       endObject()
     }
   }
 
-  /// The document with a trailing newline.
-  public var document: [UInt8] { bytes + [10] }
-
-  private mutating func appendDecimal(_ v: Int) {
-    if v == 0 {
-      bytes.append(48)
-      return
+  private func appendDecimal(_ v: Int) {
+    out.reserve(20)
+    var p = out.base + out.count
+    if v < 0 {
+      p.pointee = UInt8(ascii: "-")
+      p += 1
+      out.count += 1
     }
-    if v < 0 { bytes.append(UInt8(ascii: "-")) }
-    var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var n = 0
     var m = v.magnitude
-    withUnsafeMutableBytes(of: &tmp) { t in
-      while m > 0 {
-        t[n] = UInt8(48 + m % 10)
-        m /= 10
-        n += 1
-      }
-      while n > 0 {
-        n -= 1
-        bytes.append(t[n])
-      }
+    var n = 1
+    var t = m
+    while t >= 10 {
+      t /= 10
+      n += 1
     }
+    var k = n - 1
+    repeat {
+      p[k] = UInt8(truncatingIfNeeded: 48 &+ m % 10)
+      m /= 10
+      k -= 1
+    } while k >= 0
+    out.count += n
   }
 
-  private static let spaces = [UInt8](repeating: 0x20, count: 64)
-  private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-  private mutating func writeString(_ s: String) {
-    bytes.append(0x22)
+  private func writeString(_ s: String) {
+    if let done = s.utf8.withContiguousStorageIfAvailable({ writeString(utf8: $0) }) {
+      return done
+    }
     var s = s
-    s.withUTF8 { u in
-      var runStart = 0
-      for k in 0..<u.count {
-        let c = u[k]
-        if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
-        if runStart < k { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<k])) }
-        runStart = k + 1
-        switch c {
-        case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-        case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-        case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-        case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-        default:
-          bytes.append(contentsOf: [
-            0x5C, UInt8(ascii: "u"), 48, 48, JSONWriter.hex[Int(c >> 4)], JSONWriter.hex[Int(c & 15)],
-          ])
-        }
+    s.withUTF8 { writeString(utf8: $0) }
+  }
+
+  /// Quotes and escapes UTF-8 bytes; runs without anything to escape are copied whole.
+  private func writeString(utf8 u: UnsafeBufferPointer<UInt8>) {
+    let n = u.count
+    out.reserve(n + 2)
+    var p = out.base + out.count
+    p.pointee = 0x22
+    p += 1
+    guard let src = u.baseAddress else {
+      p.pointee = 0x22
+      out.count += 2
+      return
+    }
+    var k = JSONScan.plainRun(src, from: 0, end: n)
+    if k == n {
+      if n <= 24 {
+        for j in 0..<n { p[j] = src[j] }
+      } else {
+        p.update(from: src, count: n)
       }
-      if runStart < u.count {
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<u.count]))
+      p[n] = 0x22
+      out.count += n + 2
+      return
+    }
+    out.count += 1
+    var runStart = 0
+    while k < n {
+      let c = u[k]
+      if c >= 0x20 && c != 0x22 && c != 0x5C {
+        k += 1
+        continue
+      }
+      if runStart < k { out.append(UnsafeBufferPointer(rebasing: u[runStart..<k])) }
+      runStart = k + 1
+      k += 1
+      switch c {
+      case 0x22: out.append(0x5C, 0x22)
+      case 0x5C: out.append(0x5C, 0x5C)
+      case 0x0A: out.append(0x5C, UInt8(ascii: "n"))
+      case 0x0D: out.append(0x5C, UInt8(ascii: "r"))
+      case 0x09: out.append(0x5C, UInt8(ascii: "t"))
+      default:
+        let hex: StaticString = "0123456789abcdef"
+        let h = hex.utf8Start
+        out.append(0x5C, UInt8(ascii: "u"))
+        out.append(48, 48)
+        out.append(h[Int(c >> 4)], h[Int(c & 15)])
       }
     }
-    bytes.append(0x22)
+    if runStart < n { out.append(UnsafeBufferPointer(rebasing: u[runStart..<n])) }
+    out.append(0x22)
+  }
+}
+
+/// The writer's bytes: one heap block that doubles when full.
+final class JSONByteBuffer {
+  var base: UnsafeMutablePointer<UInt8>
+  var count = 0
+  var capacity: Int
+
+  init(capacity: Int) {
+    self.capacity = max(capacity, 64)
+    base = .allocate(capacity: self.capacity)
+  }
+
+  deinit { base.deallocate() }
+
+  @inline(__always)
+  func reserve(_ n: Int) {
+    if count + n > capacity { grow(count + n) }
+  }
+
+  /// Where full buffers go (nil: the buffer grows and keeps everything).
+  var sink: ((UnsafeRawBufferPointer) -> Void)? = nil
+
+  func flush() {
+    guard let sink, count > 0 else { return }
+    sink(UnsafeRawBufferPointer(start: base, count: count))
+    count = 0
+  }
+
+  @inline(never)
+  func grow(_ need: Int) {
+    if sink != nil {
+      let pending = need - count
+      flush()
+      if pending <= capacity { return }
+    }
+    let newCapacity = max(need, capacity * 2)
+    let p = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+    p.moveInitialize(from: base, count: count)
+    base.deallocate()
+    base = p
+    capacity = newCapacity
+  }
+
+  @inline(__always)
+  func append(_ c: UInt8) {
+    reserve(1)
+    base[count] = c
+    count += 1
+  }
+
+  @inline(__always)
+  func append(_ a: UInt8, _ b: UInt8) {
+    reserve(2)
+    base[count] = a
+    base[count + 1] = b
+    count += 2
+  }
+
+  func append(_ u: UnsafeBufferPointer<UInt8>) {
+    reserve(u.count)
+    (base + count).update(from: u.baseAddress!, count: u.count)
+    count += u.count
+  }
+
+  func append(_ s: StaticString) {
+    s.withUTF8Buffer { append($0) }
+  }
+
+  func append(_ s: String) {
+    var s = s
+    s.withUTF8 { append($0) }
+  }
+
+  func array(appendingNewline newline: Bool) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: count + 1) { b, n in
+      if count > 0 { b.baseAddress!.update(from: base, count: count) }
+      n = count
+      if newline {
+        b[count] = 10
+        n += 1
+      }
+    }
   }
 }
