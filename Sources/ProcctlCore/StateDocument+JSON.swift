@@ -5,17 +5,21 @@ extension StateDocument {
   /// line (readable, diffable, and a third smaller and faster than indenting every member).
   public func jsonBytes() -> [UInt8] { writer().document }
 
-  /// The same bytes, handed to `body` in place (the store writes them to the file from there:
-  /// no copy of a 1,000-process document).
-  public func withJSONBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R)
-    throws(E) -> R
-  {
-    var w = writer()
-    return try w.withDocument(body)
+  /// The same bytes, handed to `sink` 64 KiB at a time as they are written (the store writes
+  /// them to the file: no 1,000-process document held whole, no copy of it).
+  public func writeJSON(to sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+    var w = JSONWriter(pretty: true, prettyDepth: 4, chunk: 65536, sink: sink)
+    write(to: &w)
+    w.finish()
   }
 
   private func writer() -> JSONWriter {
     var w = JSONWriter(pretty: true, prettyDepth: 4, capacity: 1024 + allProcessCount * 400)
+    write(to: &w)
+    return w
+  }
+
+  private func write(to w: inout JSONWriter) {
     w.beginObject()
     w.member("schemaVersion", schemaVersion)
     w.member("revision", revision)
@@ -25,7 +29,6 @@ extension StateDocument {
     for app in apps { app.write(to: &w) }
     w.endArray()
     w.endObject()
-    return w
   }
 
   var allProcessCount: Int { apps.reduce(0) { $0 + $1.processes.count } }

@@ -70,6 +70,15 @@ public enum FileIO {
   public static func writeAtomically(
     _ bytes: UnsafeRawBufferPointer, to path: String, mode: mode_t = 0o600
   ) throws(StoreError) {
+    try writeAtomically(to: path, mode: mode) { write in write(bytes) }
+  }
+
+  /// The same for bytes that `produce` hands to `write` piece by piece (a document written as
+  /// it is encoded). The first failed write is what is thrown; the file is then left untouched.
+  public static func writeAtomically(
+    to path: String, mode: mode_t = 0o600,
+    _ produce: (_ write: @escaping (UnsafeRawBufferPointer) -> Void) -> Void
+  ) throws(StoreError) {
     let tmp = "\(path).tmp.\(getpid())"
     let fd = retrying { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode) }
     if fd < 0 { throw .system(call: "open", path: tmp, errno: cprocctl_errno()) }
@@ -79,7 +88,12 @@ public enum FileIO {
     }
     do {
       defer { close(fd) }
-      try writeAll(fd, bytes, path: tmp)
+      let failure = WriteFailure()
+      produce { bytes in
+        guard failure.error == nil else { return }
+        do throws(StoreError) { try writeAll(fd, bytes, path: tmp) } catch { failure.error = error }
+      }
+      if let e = failure.error { throw e }
       if retrying({ fsync(fd) }) != 0 {
         throw .system(call: "fsync", path: tmp, errno: cprocctl_errno())
       }
@@ -173,4 +187,9 @@ public final class FileLock: Sendable {
   private init(fd: Int32) { self.fd = fd }
 
   deinit { close(fd) }
+}
+
+/// The first error of a write made inside a non-throwing callback.
+private final class WriteFailure {
+  var error: StoreError?
 }

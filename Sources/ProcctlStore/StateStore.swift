@@ -67,9 +67,7 @@ public struct StateStore: Sendable {
         if rename(tmpBak, paths.backupFile) != 0 { unlink(tmpBak) }
       }
     }
-    try doc.withJSONBytes { (bytes) throws(StoreError) in
-      try FileIO.writeAtomically(bytes, to: paths.stateFile)
-    }
+    try FileIO.writeAtomically(to: paths.stateFile) { doc.writeJSON(to: $0) }
   }
 
   /// The pod-size catalogue: `sizes.json` in the state directory if present, else the built-in.

@@ -165,6 +165,13 @@ struct JSONCodecTests {
     #expect(try StateDocument(jsonBytes: Array(Self.state.utf8)) == doc)
   }
 
+  /// The store writes the state as it is encoded, in chunks: the same bytes.
+  @Test func chunkedStateWriteIsTheSameDocument() {
+    var got: [UInt8] = []
+    sampleDocument().writeJSON { got.append(contentsOf: $0) }
+    #expect(String(decoding: got, as: UTF8.self) == Self.state)
+  }
+
   static let state = #"""
 {
   "schemaVersion": 1,

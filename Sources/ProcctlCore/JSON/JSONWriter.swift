@@ -4,7 +4,7 @@
 /// Hot path of `list --json` and of every state-file write (1,000 processes: ~25,000 members):
 /// keys are `StaticString`s copied as raw bytes, strings without characters to escape are
 /// copied in one go, numbers and times are formatted in place, and the bytes live in a buffer
-/// owned by the writer (`withDocument` hands it out without a copy).
+/// owned by the writer (with a sink, handed out 64 KiB at a time, never copied whole).
 public struct JSONWriter {
   private let out: JSONByteBuffer
   public let pretty: Bool
@@ -26,9 +26,10 @@ public struct JSONWriter {
   /// rest at `finish()`: a large document (`list --json` of 10,000 processes is 6 MB) then
   /// never sits in memory whole, which would cost a page fault per 4 KiB written.
   public init(
-    pretty: Bool = true, chunk: Int, sink: @escaping (UnsafeRawBufferPointer) -> Void
+    pretty: Bool = true, prettyDepth: Int = .max, chunk: Int,
+    sink: @escaping (UnsafeRawBufferPointer) -> Void
   ) {
-    self.init(pretty: pretty, capacity: chunk)
+    self.init(pretty: pretty, prettyDepth: prettyDepth, capacity: chunk)
     out.sink = sink
   }
 
@@ -41,17 +42,8 @@ public struct JSONWriter {
   /// The bytes written so far (a copy).
   public var bytes: [UInt8] { out.array(appendingNewline: false) }
 
-  /// The document with a trailing newline (a copy; `withDocument` avoids it).
+  /// The document with a trailing newline (a copy; a writer with a sink avoids it).
   public var document: [UInt8] { out.array(appendingNewline: true) }
-
-  /// The document with a trailing newline, in place: valid only inside `body`.
-  public mutating func withDocument<R, E: Error>(
-    _ body: (UnsafeRawBufferPointer) throws(E) -> R
-  ) throws(E) -> R {
-    out.append(10)
-    defer { out.count -= 1 }
-    return try body(UnsafeRawBufferPointer(start: out.base, count: out.count))
-  }
 
   @inline(__always)
   private mutating func separate() {
