@@ -596,6 +596,8 @@ uint32_t cprocctl_in_moved_to(void) { return IN_MOVED_TO; }
 uint32_t cprocctl_in_close_write(void) { return IN_CLOSE_WRITE; }
 uint32_t cprocctl_in_create(void) { return IN_CREATE; }
 
+int cprocctl_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
 int cprocctl_set_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 
 pid_t cprocctl_reap(int *status) { return waitpid(-1, status, WNOHANG); }

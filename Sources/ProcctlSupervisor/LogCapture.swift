@@ -83,19 +83,18 @@ public final class LogCapture {
       throw .system(call: "pipe2", path: path(app: app, process: process, index: index), errno: e)
     }
     for fd in [out[0], err[0]] {
-      _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+      // A new pipe's read end has no status flags but O_RDONLY: no F_GETFL needed.
+      _ = fcntl(fd, F_SETFL, O_RDONLY | O_NONBLOCK)
       _ = fcntl(fd, 1031 /* F_SETPIPE_SZ */, Self.pipeSize)
     }
     pendingReads[k] = (out[0], err[0])
     return (out[1], err[1])
   }
 
-  /// pipe(2) with both ends close-on-exec (pipe2 is not visible to Swift without _GNU_SOURCE;
-  /// the supervisor spawns from this same thread, so no exec can happen in between).
+  /// A pipe with both ends close-on-exec, in one call (pipe2 O_CLOEXEC, through the C shim:
+  /// pipe2 is not visible to Swift without _GNU_SOURCE).
   static func cloexecPipe(_ fds: inout [Int32]) -> Int32 {
-    if pipe(&fds) != 0 { return -1 }
-    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-    return 0
+    fds.withUnsafeMutableBufferPointer { cprocctl_pipe_cloexec($0.baseAddress) }
   }
 
   /// The spawn is over: the write ends belong to the child now (or to nobody, when it failed).

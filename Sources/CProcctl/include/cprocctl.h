@@ -116,6 +116,9 @@ uint32_t cprocctl_in_moved_to(void);
 uint32_t cprocctl_in_close_write(void);
 uint32_t cprocctl_in_create(void);
 
+/// pipe2(fds, O_CLOEXEC): both ends close-on-exec in one call. Returns 0 or -1 (errno set).
+int cprocctl_pipe_cloexec(int fds[2]);
+
 /// Makes the process a child subreaper: orphans of its descendants are reparented to it.
 int cprocctl_set_subreaper(void);
 /// Waits for any child without blocking: pid (status in *status), 0 when none has exited, -1
