@@ -381,7 +381,7 @@ static void guard_main(int rfd, const char *marker, int lockfd, const char *root
 }
 
 pid_t cprocctl_guard_start(int *write_fd, const char *marker, const char *lock_path,
-                            const char *cgroup_roots) {
+                            const char *cgroup_roots, int keep_fd) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) return -1;
   int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -411,27 +411,30 @@ pid_t cprocctl_guard_start(int *write_fd, const char *marker, const char *lock_p
       dup2(devnull, 1);
       dup2(devnull, 2);
     }
-    // Keep only the pipe's read end: holding the supervisor's lock or the write end would keep
-    // them alive after the supervisor dies.
-    int rfd = fds[0];
-    if (rfd != 3) {
-      dup2(rfd, 3);
-      rfd = 3;
-    }
-    // Its own open of the lock file (flock locks belong to one open file description: this one
-    // holds nothing until the guard asks, after the supervisor is gone).
+    // Keep only the pipe's read end (3), our own open of the lock file (4) and `keep_fd` (5):
+    // holding the supervisor's lock or the pipe's write end would keep them alive after the
+    // supervisor dies. Moved out of the way first, so no dup2 below overwrites another.
+    // Its own open of the lock file: flock locks belong to one open file description, and this
+    // one holds nothing until the guard asks, after the supervisor is gone.
     int lockfd = lock_path ? open(lock_path, O_RDONLY | O_CLOEXEC) : -1;
-    if (lockfd >= 0 && lockfd != 4) {
-      dup2(lockfd, 4);
+    int high_r = fcntl(fds[0], F_DUPFD, 100);
+    int high_l = lockfd >= 0 ? fcntl(lockfd, F_DUPFD, 100) : -1;
+    int high_k = keep_fd >= 0 ? fcntl(keep_fd, F_DUPFD, 100) : -1;
+    int rfd = 3;
+    dup2(high_r, 3);
+    lockfd = -1;
+    if (high_l >= 0) {
+      dup2(high_l, 4);
       lockfd = 4;
     }
-    int keep = lockfd >= 0 ? 5 : 4;
+    if (high_k >= 0) dup2(high_k, 5);
 #ifdef SYS_close_range
-    if (syscall(SYS_close_range, (unsigned)keep, ~0U, 0U) < 0)
+    if (syscall(SYS_close_range, 6U, ~0U, 0U) < 0)
 #endif
     {
-      for (int fd = keep; fd < 4096; fd++) close(fd);
+      for (int fd = 6; fd < 4096; fd++) close(fd);
     }
+    if (lockfd < 0) close(4);
     guard_main(rfd, marker, lockfd, cgroup_roots);
   }
   close(fds[0]);

@@ -14,7 +14,6 @@ final class CronSupervisorRuntime: CronRuntime {
   let store: CronStore
   private var timers: [Int: EventLoop.TimerToken] = [:]
   private var nextToken = 1
-  private var inotifyFD: Int32 = -1
   /// Open output pipes of runs: read end -> its writer and stream.
   private var pipes: [Int32: (writer: LogWriter, stream: LogWriter.Stream)] = [:]
   weak var scheduler: CronScheduler?
@@ -154,15 +153,8 @@ final class CronSupervisorRuntime: CronRuntime {
   /// Watches the request drop box and answers what is already waiting.
   func watchRequests() throws(SupervisorError) {
     do { try FileIO.makeDirectories(store.requestsDir) } catch { throw .store(error) }
-    inotifyFD = cprocctl_inotify_init()
-    if inotifyFD < 0 { throw .system(call: "inotify_init1", errno: cprocctl_errno()) }
-    if cprocctl_inotify_watch(inotifyFD, store.requestsDir, cprocctl_in_moved_to()) < 0 {
-      throw .system(call: "inotify_add_watch", errno: cprocctl_errno())
-    }
-    try supervisor.eventLoop.watch(inotifyFD) { [unowned self] _ in
-      var buf = [UInt8](repeating: 0, count: 4096)
-      while buf.withUnsafeMutableBytes({ read(self.inotifyFD, $0.baseAddress, $0.count) }) > 0 {}
-      self.answerRequests()
+    try supervisor.watchDirectory(store.requestsDir, mask: cprocctl_in_moved_to()) {
+      [unowned self] in self.answerRequests()
     }
     // Requests that arrived before this supervisor: answered once the first reconcile has
     // scheduled the jobs.

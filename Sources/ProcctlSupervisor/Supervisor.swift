@@ -57,6 +57,8 @@ public final class Supervisor {
   var guardProcess: SupervisorGuard?
   private var signalFD: Int32 = -1
   private var inotifyFD: Int32 = -1
+  /// Watches added by components (cron's request drop box), by watch descriptor.
+  private var extraWatches: [Int32: () -> Void] = [:]
   private var homeWatch: Int32 = -1
   private var runWatch: Int32 = -1
   var devNull: Int32 = -1
@@ -347,6 +349,7 @@ public final class Supervisor {
     var buf = [UInt8](repeating: 0, count: 4096)
     var stateChanged = false
     var requests: [String] = []
+    var woken: [Int32] = []
     while true {
       let n = buf.withUnsafeMutableBytes { read(inotifyFD, $0.baseAddress, $0.count) }
       if n <= 0 { break }
@@ -359,11 +362,24 @@ public final class Supervisor {
         let name = String(decoding: nameBytes, as: UTF8.self)
         if wd == homeWatch && (name == "state.json" || name == "sizes.json") { stateChanged = true }
         if wd == runWatch && name.hasSuffix(".request") { requests.append(name) }
+        if extraWatches[wd] != nil, !woken.contains(wd) { woken.append(wd) }
         off += 16 + len
       }
     }
     if stateChanged { reconcileFromDisk() }
     for r in requests { handleRequest(r) }
+    for wd in woken { extraWatches[wd]?() }
+  }
+
+  /// Watches one more directory on the supervisor's own inotify instance (one instance per
+  /// process: each costs its exit an SRCU grace period, see `cprocctl_guard_start`). `onEvent`
+  /// runs once per loop wake-up in which `mask` events arrived for `path`.
+  func watchDirectory(_ path: String, mask: UInt32, _ onEvent: @escaping () -> Void)
+    throws(SupervisorError)
+  {
+    let wd = cprocctl_inotify_watch(inotifyFD, path, mask)
+    if wd < 0 { throw .system(call: "inotify_add_watch", errno: cprocctl_errno()) }
+    extraWatches[wd] = onEvent
   }
 
   // MARK: desired state
@@ -788,7 +804,7 @@ public final class Supervisor {
   private func newGuard() throws(SupervisorError) -> SupervisorGuard {
     try SupervisorGuard(
       marker: "PROCCTL_INSTANCE_ID=\(runID)/", lockPath: options.paths.supervisorLockFile,
-      cgroupRoots: limits?.cgroups.roots ?? [])
+      cgroupRoots: limits?.cgroups.roots ?? [], keepFD: inotifyFD)
   }
 
   private func restartGuard() {

@@ -12,11 +12,15 @@ final class SupervisorGuard {
   let pid: Int32
   private var fd: Int32
 
-  init(marker: String, lockPath: String, cgroupRoots: [String]) throws(SupervisorError) {
+  /// `keepFD`: a descriptor the guard holds open until it exits (the supervisor's inotify
+  /// descriptor; see `cprocctl_guard_start`).
+  init(marker: String, lockPath: String, cgroupRoots: [String], keepFD: Int32 = -1)
+    throws(SupervisorError)
+  {
     var w: Int32 = -1
     let roots = cgroupRoots.joined(separator: "\n")
     let pid = marker.withCString { m in
-      lockPath.withCString { l in roots.withCString { r in cprocctl_guard_start(&w, m, l, r) } }
+      lockPath.withCString { l in roots.withCString { r in cprocctl_guard_start(&w, m, l, r, keepFD) } }
     }
     if pid < 0 { throw .system(call: "fork (guard)", errno: cprocctl_errno()) }
     self.pid = pid
@@ -26,10 +30,11 @@ final class SupervisorGuard {
   func add(_ pgid: Int32) { if fd >= 0 { _ = cprocctl_guard_send(fd, 1, pgid) } }
   func remove(_ pgid: Int32) { if fd >= 0 { _ = cprocctl_guard_send(fd, 0, pgid) } }
 
-  /// After a clean stop (every instance ended, groups removed): the guard exits without acting.
+  /// After a clean stop (every instance ended, groups removed): the guard will exit without
+  /// acting. The pipe stays open until the supervisor exits (or this object goes), so the guard
+  /// outlives it and the last close of the descriptor it keeps is the guard's.
   func disarm() {
     if fd >= 0 { _ = cprocctl_guard_send(fd, 2, 0) }
-    close()
   }
 
   /// Closes the pipe: the guard kills whatever is still registered and exits.

@@ -62,10 +62,13 @@ pid_t cprocctl_spawn(struct cprocctl_spawn_request *req);
 /// process with an environment entry starting with `marker` (e.g. "PROCCTL_INSTANCE_ID=12.34/").
 /// Then, if no new supervisor holds `lock_path` yet, it takes that lock and removes the cgroup
 /// subtrees listed in `cgroup_roots` (one `.../procctl/<ns>` path per line; NULL or "" for
-/// none), ending what is still inside, for up to 600 ms, and exits. Returns the guard's pid and
-/// stores the pipe's write end in `*write_fd`; -1 on error.
+/// none), ending what is still inside, for up to 600 ms, and exits. The guard also keeps a copy
+/// of `keep_fd` (-1: none) open until it exits: the supervisor passes its inotify descriptor, so
+/// that the kernel's teardown of the inotify instance (an SRCU grace period, 5-20 ms) happens in
+/// the guard's exit, after the supervisor's, not in it. Returns the guard's pid and stores the
+/// pipe's write end in `*write_fd`; -1 on error.
 pid_t cprocctl_guard_start(int *write_fd, const char *marker, const char *lock_path,
-                           const char *cgroup_roots);
+                           const char *cgroup_roots, int keep_fd);
 /// Tells the guard about a new (add=1) or finished (add=0) process group, or (add=2) that the
 /// supervisor stopped cleanly, so the guard exits without acting. Returns 0 or -1.
 int cprocctl_guard_send(int write_fd, int add, pid_t pgid);
