@@ -102,16 +102,21 @@ public final class LogWriter {
     flush(nowMs: nowMs)
   }
 
-  /// Flushes both streams' partial lines and closes the file.
+  /// Flushes both streams' partial lines, says how many lines were dropped since the last
+  /// such note (the file's last word on them), and closes the file.
   public func close(atMs nowMs: Int64) {
     endOfStream(.stdout, atMs: nowMs)
     endOfStream(.stderr, atMs: nowMs)
+    // The last chance: nothing is held back for a congestion window any more.
+    shedUntil = 0
     flush(nowMs: nowMs)
     if !pending.isEmpty {
-      // Last chance; what still does not fit is lost and counted.
+      // What still does not fit is lost and counted.
       writeOut(&pending, nowMs: nowMs)
       if !pending.isEmpty { drop(&pending) }
     }
+    // Lines dropped in the last congestion window (or just now) have had no note yet.
+    reportDropped(nowMs: nowMs)
     file.close()
   }
 
@@ -168,6 +173,14 @@ public final class LogWriter {
     linesWritten += 1
   }
 
+  /// The `[procctl] dropped N lines` note for the lines dropped since the last one, if any.
+  private func reportDropped(nowMs: Int64) {
+    if unreported == 0 { return }
+    let n = unreported
+    unreported = 0
+    appendNote("[procctl] dropped \(n) line\(n == 1 ? "" : "s")", nowMs: nowMs)
+  }
+
   /// A supervisor note in this instance's log ("[procctl] dropped 12 lines").
   private func appendNote(_ text: String, nowMs: Int64) {
     let ts = Timestamp(epochMs: nowMs).description
@@ -207,11 +220,7 @@ public final class LogWriter {
         return
       }
     }
-    if unreported > 0 {
-      let n = unreported
-      unreported = 0
-      appendNote("[procctl] dropped \(n) line\(n == 1 ? "" : "s")", nowMs: now)
-    }
+    reportDropped(nowMs: now)
     if out.isEmpty { return }
     writeOut(&out, nowMs: now)
     if !out.isEmpty {

@@ -125,6 +125,27 @@ private func tempDir() -> String {
     #expect(l.count == 1 + (20 - dropped) + 1 + 1)
   }
 
+  /// Lines dropped in the last congestion window before the file is closed (one chunk too big
+  /// to hold while the disk is full, nothing written after it) are still reported, at close.
+  @Test func linesDroppedLastAreReportedWhenTheFileIsClosed() {
+    let dir = tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let w = LogWriter(path: dir + "/w.1.log", maxPending: 50)
+    w.append(Array("before\n".utf8), from: .stdout, atMs: t0)
+    w.file.simulateFullDisk = true
+    let chunk = (0..<10).map { "full \($0)\n" }.joined()
+    w.append(Array(chunk.utf8), from: .stdout, atMs: t0 + 1)
+    #expect(w.droppedLines == 10)
+    w.file.simulateFullDisk = false
+    w.close(atMs: t0 + 2)
+    let l = lines(dir + "/w.1.log")
+    #expect(
+      l == [
+        "2026-12-03T19:11:10.123Z stdout before",
+        "2026-12-03T19:11:10.125Z procctl [procctl] dropped 10 lines",
+      ], "\(l)")
+  }
+
   @Test func eventsLogLines() {
     let dir = tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
