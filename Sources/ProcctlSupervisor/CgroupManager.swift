@@ -41,10 +41,25 @@ public final class CgroupManager {
     var milliCPU: Int
   }
 
-  public init(detection: LimitsDetection, home: String) {
+  /// `<home>/run/cgroups`: the roots of this state directory's runs, one per line. Written
+  /// (atomically, fsynced) before the first instance starts, so a later run finds what this one
+  /// left wherever it runs from: on v1 the base of each hierarchy is the supervisor's own
+  /// cgroup there, which need not be the same from one run to the next.
+  public let recordFile: String
+  /// Subtrees of earlier runs of this state directory (recorded, or found at the usual places)
+  /// that are not this run's `roots`; swept at start, kept in the record while they remain.
+  public private(set) var staleRoots: [String] = []
+  /// What the record file holds as far as this run knows (nil: not read or written yet).
+  private var recorded: [String]?
+  /// The host's cgroup mounts (nil: read /proc/self when needed).
+  private let system: CgroupSystem?
+
+  public init(detection: LimitsDetection, home: String, system: CgroupSystem? = nil) {
     self.detection = detection
     self.namespace = Self.namespace(forHome: home)
     self.roots = detection.baseDirs.map { "\($0)/procctl/\(Self.namespace(forHome: home))" }
+    self.recordFile = StatePaths(home: home).runDir + "/cgroups"
+    self.system = system
   }
 
   public var mode: LimitsMode { detection.mode }
@@ -75,9 +90,19 @@ public final class CgroupManager {
   // MARK: set-up and tear-down
 
   /// Creates this state directory's subtree, enabling controllers on the way (v2), and ends and
-  /// removes whatever a previous run left in it.
+  /// removes whatever a previous run left: in this run's roots, in the roots the previous runs
+  /// recorded, and at the usual places (`procctl/<ns>` under this process's own cgroup and
+  /// under each mount's root). In rlimit mode only the sweep is done (where it is allowed).
+  /// This run's roots are recorded before any group is made; throws when they cannot be.
   public func prepare() throws(StoreError) -> StaleCleanup {
-    if detection.mode == .rlimit { return StaleCleanup(groupsRemoved: 0, processesKilled: 0, groupsLeft: []) }
+    let mounts = (system ?? .live()).hierarchies()
+    let previous = Self.readRecord(recordFile, namespace: namespace, mounts: mounts)
+    recorded = previous
+    staleRoots = Self.defaultRoots(namespace: namespace, mounts: mounts)
+    for root in previous where !staleRoots.contains(root) { staleRoots.append(root) }
+    staleRoots.removeAll { roots.contains($0) || !CgroupFiles.isDirectory($0) }
+    try record(roots + staleRoots)
+    if detection.mode == .rlimit { return removeStale() }
     if isV2, detection.moveSelfToLeaf, let h = detection.hierarchies.first {
       let leaf = h.ownDir + "/procctl-supervisor"
       try CgroupFiles.makeDirectory(leaf)
@@ -117,47 +142,192 @@ public final class CgroupManager {
     try CgroupFiles.write(dir + "/cgroup.subtree_control", "+cpu +memory")
   }
 
-  /// Ends every process left in this state directory's subtree and removes its groups
-  /// (deepest first). Run at start (a previous supervisor may have been SIGKILLed) and at exit.
+  /// Ends every process left in this state directory's subtrees (this run's and earlier runs'
+  /// stale ones) and removes their groups, deepest first; an earlier run's root goes too. Run
+  /// at start (a previous supervisor may have been SIGKILLed) and at exit.
   public func removeStale() -> StaleCleanup {
-    var result = StaleCleanup(groupsRemoved: 0, processesKilled: 0, groupsLeft: [])
-    // Group the same relative paths across hierarchies so each is killed once, all at once.
-    var relative: [String] = []
-    func walk(_ dir: String, _ rel: String) {
-      for child in CgroupFiles.subdirectories(dir) {
-        walk(dir + "/" + child, rel.isEmpty ? child : rel + "/" + child)
+    var result = Self.sweep(roots + staleRoots)
+    staleRoots.removeAll { root in
+      if CgroupFiles.removeDirectory(root) == 0 {
+        // The shared `procctl` parent too, once no state directory uses it.
+        _ = CgroupFiles.removeDirectory(FileIO.directory(of: root))
+        return true
       }
-      if !rel.isEmpty && !relative.contains(rel) { relative.append(rel) }
+      if !result.groupsLeft.contains(where: { $0.hasPrefix(root + "/") }) {
+        result.groupsLeft.append(root)
+      }
+      return false
     }
-    for root in roots { walk(root, "") }
-    // Deepest first: children before parents.
-    relative.sort { $0.split(separator: "/").count > $1.split(separator: "/").count }
-    for rel in relative {
-      let cg = InstanceCgroup(name: rel, dirs: roots.map { $0 + "/" + rel })
-      result.processesKilled += killAll(cg)
-      if remove(cg) { result.groupsRemoved += 1 } else { result.groupsLeft.append(rel) }
-    }
+    // What could not be removed stays recorded for the next run (best effort: the record
+    // only ever names more than is there).
+    try? record(roots + staleRoots)
     return result
   }
 
   /// Removes the whole subtree at exit (after every instance was stopped), and the shared
-  /// `procctl` directory when no other state directory uses it.
+  /// `procctl` directory when no other state directory uses it; the record then names only
+  /// what is left (nothing: it is removed).
   public func shutdown() {
-    guard detection.mode != .rlimit else { return }
     _ = removeStale()
-    for (i, root) in roots.enumerated() {
-      _ = CgroupFiles.removeDirectory(root)
-      _ = CgroupFiles.removeDirectory(detection.baseDirs[i] + "/procctl")
+    if detection.mode != .rlimit {
+      for (i, root) in roots.enumerated() {
+        _ = CgroupFiles.removeDirectory(root)
+        _ = CgroupFiles.removeDirectory(detection.baseDirs[i] + "/procctl")
+      }
+      for base in enabledAt where base != detection.hierarchies.first?.mountPoint {
+        try? CgroupFiles.write(base + "/cgroup.subtree_control", "-cpu -memory")
+      }
+      enabledAt.removeAll()
+      if isV2, detection.moveSelfToLeaf, let h = detection.hierarchies.first {
+        // Back to where we came from (allowed again now that it delegates no controllers), so
+        // the leaf can go.
+        try? CgroupFiles.write(h.ownDir + "/cgroup.procs", "0")
+        _ = CgroupFiles.removeDirectory(h.ownDir + "/procctl-supervisor")
+      }
     }
-    for base in enabledAt where base != detection.hierarchies.first?.mountPoint {
-      try? CgroupFiles.write(base + "/cgroup.subtree_control", "-cpu -memory")
+    try? record(roots.filter(CgroupFiles.isDirectory) + staleRoots)
+  }
+
+  // MARK: the record of roots, and sweeping
+
+  /// Replaces the record file with `list` (removes it when empty); nothing is written when it
+  /// already holds that.
+  private func record(_ list: [String]) throws(StoreError) {
+    if let recorded, recorded == list { return }
+    if list.isEmpty {
+      if unlink(recordFile) != 0 && cprocctl_errno() != ENOENT {
+        throw .system(call: "unlink", path: recordFile, errno: cprocctl_errno())
+      }
+    } else {
+      try FileIO.makeDirectories(FileIO.directory(of: recordFile))
+      try FileIO.writeAtomically(Array(list.map { $0 + "\n" }.joined().utf8), to: recordFile)
     }
-    enabledAt.removeAll()
-    if isV2, detection.moveSelfToLeaf, let h = detection.hierarchies.first {
-      // Back to where we came from (allowed again now that it delegates no controllers), so
-      // the leaf can go.
-      try? CgroupFiles.write(h.ownDir + "/cgroup.procs", "0")
-      _ = CgroupFiles.removeDirectory(h.ownDir + "/procctl-supervisor")
+    recorded = list
+  }
+
+  /// The roots recorded in `path` that are acceptable: only ever a `.../procctl/<namespace>`
+  /// directory inside a mounted cgroup hierarchy (the file is not trusted to name anything else).
+  static func readRecord(_ path: String, namespace: String, mounts: [CgroupHierarchy]) -> [String]
+  {
+    guard let bytes = try? FileIO.readFile(path) else { return [] }
+    var out: [String] = []
+    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+      let root = String(line)
+      if isAcceptableRoot(root, namespace: namespace, mounts: mounts) && !out.contains(root) {
+        out.append(root)
+      }
+    }
+    return out
+  }
+
+  static func isAcceptableRoot(_ root: String, namespace: String, mounts: [CgroupHierarchy])
+    -> Bool
+  {
+    guard root.hasPrefix("/"), root.hasSuffix("/procctl/" + namespace) else { return false }
+    let parts = root.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+    if parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) { return false }
+    return mounts.contains { root.hasPrefix($0.mountPoint + "/") }
+  }
+
+  /// Where a run of this state directory puts its subtree by default: under this process's
+  /// own cgroup and under the mount's root of each hierarchy procctl uses (those that exist).
+  static func defaultRoots(namespace: String, mounts: [CgroupHierarchy]) -> [String] {
+    var out: [String] = []
+    for h in mounts
+    where h.version == 2 || ["memory", "cpu", "cpuacct", "freezer"].contains(where: h.has) {
+      for base in [h.ownDir, h.mountPoint] {
+        let root = base + "/procctl/" + namespace
+        if !out.contains(root) && CgroupFiles.isDirectory(root) { out.append(root) }
+      }
+    }
+    return out
+  }
+
+  /// Ends every process under `sweepRoots` and removes their groups, deepest first. The same
+  /// relative path under several roots (one per hierarchy) is one instance's group and is
+  /// ended at once. It goes by the control files present (`cgroup.kill`, `freezer.state`), not
+  /// by this run's mode, so it also clears what a run in another mode or cgroup left.
+  static func sweep(_ sweepRoots: [String]) -> StaleCleanup {
+    var result = StaleCleanup(groupsRemoved: 0, processesKilled: 0, groupsLeft: [])
+    var relative: [String] = []
+    var seen = Set<String>()
+    func walk(_ dir: String, _ rel: String, _ depth: Int) {
+      if depth < 8 {
+        for child in CgroupFiles.subdirectories(dir) {
+          walk(dir + "/" + child, rel.isEmpty ? child : rel + "/" + child, depth + 1)
+        }
+      }
+      if !rel.isEmpty && seen.insert(rel).inserted { relative.append(rel) }
+    }
+    for root in sweepRoots { walk(root, "", 0) }
+    // Deepest first: children before parents.
+    relative.sort { $0.split(separator: "/").count > $1.split(separator: "/").count }
+    for rel in relative {
+      let dirs = sweepRoots.map { $0 + "/" + rel }.filter(CgroupFiles.isDirectory)
+      result.processesKilled += endProcesses(in: dirs)
+      var removed = true
+      for dir in dirs {
+        waitUntil { CgroupFiles.pids(dir + "/cgroup.procs").isEmpty }
+        var e = CgroupFiles.removeDirectory(dir)
+        var tries = 0
+        while e == EBUSY && tries < 100 {
+          _ = endProcesses(in: dirs)
+          CgroupFiles.pause(microseconds: 1000)
+          e = CgroupFiles.removeDirectory(dir)
+          tries += 1
+        }
+        if e != 0 {
+          removed = false
+          result.groupsLeft.append(dir)
+        }
+      }
+      if removed { result.groupsRemoved += 1 }
+    }
+    return result
+  }
+
+  /// SIGKILLs every process in `dirs` (the directories of one group, one per hierarchy) so none
+  /// can fork its way out: `cgroup.kill` where there is one (v2, Linux 5.14), a frozen v1
+  /// freezer group where there is one, else rounds of kills. Returns how many were signalled.
+  static func endProcesses(in dirs: [String]) -> Int {
+    let me = getpid()
+    func listed() -> Set<pid_t> {
+      var all = Set<pid_t>()
+      for d in dirs { all.formUnion(CgroupFiles.pids(d + "/cgroup.procs")) }
+      all.remove(me)
+      return all
+    }
+    var signalled = listed()
+    if signalled.isEmpty { return 0 }
+    for d in dirs where FileIO.exists(d + "/cgroup.kill") {
+      try? CgroupFiles.write(d + "/cgroup.kill", "1")
+    }
+    let freezers = dirs.filter { FileIO.exists($0 + "/freezer.state") }
+    var frozen: [String] = []
+    for f in freezers where (try? CgroupFiles.write(f + "/freezer.state", "FROZEN")) != nil {
+      frozen.append(f)
+    }
+    for f in frozen {
+      waitUntil { CgroupFiles.read(f + "/freezer.state")?.hasPrefix("FROZEN") ?? true }
+    }
+    for _ in 0..<50 {
+      let now = listed()
+      if now.isEmpty { break }
+      for p in now { kill(p, SIGKILL) }
+      signalled.formUnion(now)
+      // Frozen, nothing could fork meanwhile: one round is all (they die when thawed).
+      if !frozen.isEmpty { break }
+    }
+    for f in frozen { try? CgroupFiles.write(f + "/freezer.state", "THAWED") }
+    return signalled.count
+  }
+
+  /// Polls a kernel state change with a bound (about 200 ms): freezing and exiting have no
+  /// event we could wait on without a second fd per group.
+  static func waitUntil(_ done: () -> Bool) {
+    for i in 0..<400 {
+      if done() { return }
+      CgroupFiles.pause(microseconds: i < 20 ? 100 : 500)
     }
   }
 
@@ -344,14 +514,7 @@ public final class CgroupManager {
     return list.count
   }
 
-  /// Polls a kernel state change with a bound (about 200 ms): freezing and exiting have no
-  /// event we could wait on without a second fd per group.
-  private func waitFor(_ done: () -> Bool) {
-    for i in 0..<400 {
-      if done() { return }
-      CgroupFiles.pause(microseconds: i < 20 ? 100 : 500)
-    }
-  }
+  private func waitFor(_ done: () -> Bool) { Self.waitUntil(done) }
 
   /// Ends what is left in the group and removes it (in every hierarchy), then its empty
   /// parents. Returns false when the group could not be removed within the bound.

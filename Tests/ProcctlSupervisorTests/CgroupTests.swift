@@ -82,6 +82,29 @@ private let big = PodSize(name: "big", family: .standard, milliCPU: 1000, memory
     #expect(throws: CoreError.self) { try CgroupDetector.detect(override: .v2, system: sys) }
   }
 
+  /// `run/cgroups` is not trusted to name anything but this state directory's subtrees inside
+  /// mounted cgroup hierarchies: every other line is ignored.
+  @Test func recordedRootsAreCheckedBeforeUse() throws {
+    let mounts = [
+      CgroupHierarchy(
+        version: 1, controllers: ["memory"], mountPoint: "/sys/fs/cgroup/memory",
+        ownDir: "/sys/fs/cgroup/memory/a")
+    ]
+    let good = "/sys/fs/cgroup/memory/b/procctl/h0123"
+    let home = TempHome()
+    defer { home.remove() }
+    let file = home.path + "/cgroups"
+    let lines = [
+      good, good, "/sys/fs/cgroup/memory/b/procctl/h9999", "/tmp/procctl/h0123",
+      "/sys/fs/cgroup/memory/../../../etc/procctl/h0123", "/sys/fs/cgroup/memoryx/procctl/h0123",
+      "sys/fs/cgroup/memory/procctl/h0123", "/sys/fs/cgroup/memory//procctl/h0123", "",
+    ]
+    try (lines.joined(separator: "\n") + "\n")
+      .write(toFile: file, atomically: false, encoding: .utf8)
+    #expect(CgroupManager.readRecord(file, namespace: "h0123", mounts: mounts) == [good])
+    #expect(CgroupManager.readRecord(home.path + "/none", namespace: "h0123", mounts: mounts) == [])
+  }
+
   @Test(.enabled(if: cgroupsWritable, "cgroups are not writable here (needs root and a writable cgroup hierarchy)"))
   func thisHostHasWritableCgroups() throws {
     let d = try CgroupDetector.detect(override: .auto)
@@ -249,6 +272,32 @@ struct CgroupManagerTests {
     mo.shutdown()
     m2.shutdown()
     for root in m2.roots + mo.roots { #expect(!FileManager.default.fileExists(atPath: root)) }
+  }
+
+  /// An rlimit-mode run still ends and removes what a cgroup-mode run left, here one from
+  /// before runs recorded their roots (found under the own cgroups), and records nothing.
+  @Test(.timeLimit(.minutes(1))) func anRlimitRunSweepsWhatACgroupRunLeft() async throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let m1 = try manager(home)
+    defer { m1.shutdown() }
+    #expect(FileManager.default.fileExists(atPath: m1.recordFile))
+    let cg = try #require(try m1.create(app: "demo", process: "old", instance: 1, size: quarter))
+    let p = try spawnInto(cg, "sleep 300")
+    defer {
+      if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+      p.waitUntilExit()
+    }
+    #expect(await waitUntil { cg.procsFiles.allSatisfy { CgroupFiles.pids($0).count == 1 } })
+    #expect(unlink(m1.recordFile) == 0)
+    let m2 = CgroupManager(detection: try CgroupDetector.detect(override: .rlimit), home: home.path)
+    let cleanup = try m2.prepare()
+    #expect(cleanup.processesKilled == 1)
+    #expect(cleanup.groupsLeft.isEmpty)
+    p.waitUntilExit()
+    for root in m1.roots { #expect(!FileManager.default.fileExists(atPath: root), "\(root)") }
+    #expect(!FileManager.default.fileExists(atPath: m2.recordFile))
+    m2.shutdown()
   }
 }
 

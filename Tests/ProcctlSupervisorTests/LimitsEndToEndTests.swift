@@ -43,6 +43,42 @@ private func read(_ path: String) -> String {
   (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
 }
 
+private func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+/// `<dir>/procctl/<ns>` for a path inside it (an instance's group directory).
+private func subtree(of dir: String, _ ns: String) -> String {
+  dir.components(separatedBy: "/procctl/\(ns)/")[0] + "/procctl/\(ns)"
+}
+
+/// A child of this test process's own memory cgroup, for a `procctl up` that must run from
+/// another cgroup than the test; `remove()` ends what is left in it and removes it.
+private struct ChildMemoryCgroup {
+  let path: String
+
+  init?(_ name: String) {
+    guard let h = CgroupSystem.live().hierarchies().first(where: { $0.has("memory") }) else {
+      return nil
+    }
+    path = h.ownDir + "/" + name
+    guard mkdir(path, 0o755) == 0 else { return nil }
+  }
+
+  var procsFile: String { path + "/cgroup.procs" }
+
+  /// Deepest first: SIGKILL to what is listed, then rmdir (bounded retries while it exits).
+  func remove() {
+    func clean(_ dir: String) {
+      for child in CgroupFiles.subdirectories(dir) { clean(dir + "/" + child) }
+      for _ in 0..<200 {
+        for pid in CgroupFiles.pids(dir + "/cgroup.procs") { kill(pid, SIGKILL) }
+        if rmdir(dir) == 0 || errno == ENOENT { return }
+        usleep(5000)
+      }
+    }
+    clean(path)
+  }
+}
+
 /// Pod sizes enforced by `procctl up` with cgroups (this host: v1), end to end.
 @Suite(.serialized, .enabled(if: cgroupsWritable, skipReason))
 struct CgroupEnforcementTests {
@@ -195,6 +231,67 @@ struct CgroupEnforcementTests {
     #expect(await h.waitRunning("w", count: 1), "\(h.upLog(2))")
     #expect(h.upLog(2).contains("left by a previous run"), "\(h.upLog(2))")
     #expect(stale.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+  }
+
+  /// A run started from another memory cgroup (so its memory subtree is somewhere else) is
+  /// SIGKILLed together with its guard; a daemon it left holds the groups (it left its process
+  /// group and session and dropped the run marker). The next `up`, from the test's own cgroup,
+  /// in cgroup mode or in rlimit mode, ends it and removes every group the run recorded.
+  @Test(.timeLimit(.minutes(1)), arguments: ["auto", "rlimit"])
+  func aNewUpEndsAndRemovesWhatAKilledRunLeftInAnotherCgroup(limits: String) async throws {
+    let h = SupervisorHarness()
+    let child = try #require(ChildMemoryCgroup("ptest-\(h.token)"))
+    var escaped: [Int32] = []
+    var ticks: [Int32: UInt64] = [:]
+    defer {
+      // Not our children: killed only while the pid is still the same process.
+      for pid in escaped where ticks[pid] != nil && ProcStat.startTicks(pid: pid) == ticks[pid] {
+        kill(pid, SIGKILL)
+      }
+      h.cleanup()
+      child.remove()
+    }
+    try writeSizes(h)
+    worker(h, "w", "setsid env -i sleep 300 & exec sleep 300", size: "quarter")
+    let first = try h.startUp(joining: child.procsFile)
+    #expect(await h.waitRunning("w", count: 1), "\(h.upLog())")
+    let inst = try #require(h.instance("w", 1))
+    let dirs = try #require(inst.cgroup)
+    let ns = CgroupManager.namespace(forHome: h.home.path)
+    let memDir = try #require(dirs.first { $0.hasPrefix(child.path + "/") }, "\(dirs)")
+    let memRoot = subtree(of: memDir, ns)
+    let oldRoots = Set(dirs.map { subtree(of: $0, ns) })
+    #expect(
+      await waitUntil {
+        escaped = CgroupFiles.pids(dirs[0] + "/cgroup.procs").filter { $0 != inst.pid }
+        return !escaped.isEmpty
+      }, "\(dirs)")
+    for pid in escaped { ticks[pid] = ProcStat.startTicks(pid: pid) }
+    let record = h.home.path + "/run/cgroups"
+    for root in oldRoots { #expect(read(record).contains(root + "\n"), "\(read(record))") }
+
+    // Both at once: stopped first, so it cannot start a new guard when this one dies.
+    let guardPid = try #require(h.guardPid(of: first.processIdentifier))
+    kill(first.processIdentifier, SIGSTOP)
+    kill(guardPid, SIGKILL)
+    kill(first.processIdentifier, SIGKILL)
+    first.waitUntilExit()
+    #expect(await waitUntil { !processAlive(guardPid) })
+    #expect(escaped.allSatisfy(processAlive))
+    #expect(exists(memRoot + "/demo/w/1"))
+
+    let second = try h.startUp(limits == "rlimit" ? ["--limits", "rlimit"] : [])
+    #expect(await h.waitRunning("w", count: 1), "\(h.upLog(2))")
+    #expect(h.upLog(2).contains("left by a previous run"), "\(h.upLog(2))")
+    for pid in escaped { #expect(await waitUntil { !processAlive(pid) }, "pid \(pid) survived") }
+    #expect(!exists(memRoot), "\(memRoot) remains")
+    if limits == "rlimit" {
+      for root in oldRoots { #expect(!exists(root), "\(root) remains") }
+      #expect(!exists(record))
+    }
+    #expect(await h.stopUp(second) == 0)
+    for root in oldRoots { #expect(!exists(root), "\(root) remains after the stop") }
+    #expect(!exists(record), "\(read(record))")
   }
 }
 

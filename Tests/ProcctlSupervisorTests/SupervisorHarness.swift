@@ -57,11 +57,18 @@ final class SupervisorHarness: @unchecked Sendable {
   }
 
   /// Starts `procctl up` in the background; its stderr goes to `up-N.err` in the home.
+  /// `joining`: a `cgroup.procs` file it is moved into first (by its own pid, before exec).
   @discardableResult
-  func startUp(_ extra: [String] = []) throws -> Process {
+  func startUp(_ extra: [String] = [], joining procsFile: String? = nil) throws -> Process {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: procctlBinary)
-    p.arguments = ["up"] + extra
+    if let procsFile {
+      p.executableURL = URL(fileURLWithPath: "/bin/sh")
+      p.arguments =
+        ["-c", "echo $$ > \"$0\" && exec \"$@\"", procsFile, procctlBinary, "up"] + extra
+    } else {
+      p.executableURL = URL(fileURLWithPath: procctlBinary)
+      p.arguments = ["up"] + extra
+    }
     var env = ProcessInfo.processInfo.environment
     env["PROCCTL_HOME"] = home.path
     env.removeValue(forKey: "PROCCTL_APP")
