@@ -75,6 +75,7 @@ extension InstanceStatus: JSONWritable, JSONReadable {
     w.member("instance", instance)
     w.member("lastExit", ifPresent: lastExit)
     w.member("lastExitAt", ifPresent: lastExitAt)
+    w.member("limitsError", ifPresent: limitsError)
     w.member("memoryMB", memoryMB)
     w.member("milliCPU", milliCPU)
     w.member("nextStartAt", ifPresent: nextStartAt)
@@ -136,6 +137,8 @@ extension InstanceStatus: JSONWritable, JSONReadable {
         s.cgroup = try r.optional { (r) throws(JSONError) in try r.readStrings() }
       } else if r.keyIs("cpuUsecAtStart") {
         s.cpuUsecAtStart = try r.optionalInt()
+      } else if r.keyIs("limitsError") {
+        s.limitsError = try r.optionalString()
       } else {
         try r.skipValue()
       }

@@ -63,6 +63,9 @@ public struct InstanceStatus: Sendable, Equatable {
   /// The group's CPU time (µs) when the current process started: `ps` subtracts it to show the
   /// CPU used by this run (the group is reused across restarts).
   public var cpuUsecAtStart: Int?
+  /// Set while the current process runs without its pod size's limits because its cgroup could
+  /// not be made (the instance is started anyway): why. `ps` shows it instead of MEM and CPU.
+  public var limitsError: String?
 
   public init(
     app: String, process: String, instance: Int, state: String, pid: Int32? = nil,

@@ -15,6 +15,8 @@ final class LimitsDriver: InstanceOutput {
   var rotationFor: (InstanceKey) -> LogRotation = { _ in .default }
   private var groups: [InstanceKey: InstanceCgroup] = [:]
   private var cpuAtStart: [InstanceKey: Int] = [:]
+  /// Why an instance's current process runs without its cgroup (for the status file).
+  private var unlimited: [InstanceKey: String] = [:]
   /// v2: the group directory opened for the spawn in progress (closed when it is over).
   private var spawnFD: Int32 = -1
 
@@ -33,15 +35,18 @@ final class LimitsDriver: InstanceOutput {
   func start() throws(StoreError) -> StaleCleanup { try cgroups.prepare() }
 
   /// Puts the next process of `key` into its cgroup (created with `size`'s limits) or under
-  /// RLIMIT_AS. Returns a problem to report when the group could not be made (the instance then
-  /// starts without a cgroup rather than not at all).
+  /// RLIMIT_AS. Returns a problem to report when the group could not be made: the instance then
+  /// starts without a cgroup rather than not at all (an operator would rather have a running
+  /// worker), and `limitsError(key)` says so in the status file until a start gets its group.
   func prepareSpawn(_ key: InstanceKey, _ size: PodSize, _ req: inout SpawnRequest) -> String? {
     var problem: String?
     var cg: InstanceCgroup?
+    unlimited[key] = nil
     do {
       cg = try cgroups.create(app: key.app, process: key.process, instance: key.index, size: size)
     } catch {
       problem = "\(key): cgroup not created, starting without limits: \(error)"
+      unlimited[key] = "cgroup not created, running without limits: \(error)"
     }
     groups[key] = cg
     cpuAtStart[key] = cgroups.cpuMicrosecondsAtStart(cg)
@@ -81,6 +86,7 @@ final class LimitsDriver: InstanceOutput {
   func removed(_ key: InstanceKey) {
     if let cg = groups.removeValue(forKey: key) { cgroups.remove(cg) }
     cpuAtStart[key] = nil
+    unlimited[key] = nil
     capture.remove(app: key.app, process: key.process, index: key.index)
   }
 
@@ -91,6 +97,9 @@ final class LimitsDriver: InstanceOutput {
 
   /// The instance's cgroup directories, for the status file (ps reads live use from them).
   func dirs(_ key: InstanceKey) -> [String]? { groups[key]?.dirs }
+
+  /// Why the instance's current process runs without its pod size's limits (nil: it has them).
+  func limitsError(_ key: InstanceKey) -> String? { unlimited[key] }
 
   /// The group's CPU time when the instance's current process started.
   func cpuUsecAtStart(_ key: InstanceKey) -> Int? { cpuAtStart[key] }

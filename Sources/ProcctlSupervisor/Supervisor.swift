@@ -868,6 +868,7 @@ public final class Supervisor {
       var st = inst.status()
       st.cgroup = limits?.dirs(inst.key)
       st.cpuUsecAtStart = limits?.cpuUsecAtStart(inst.key)
+      if inst.pid > 0 { st.limitsError = limits?.limitsError(inst.key) }
       list.append(st)
     }
     var status = SupervisorStatus(

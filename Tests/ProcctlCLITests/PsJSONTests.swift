@@ -93,6 +93,7 @@ import Testing
     all.memoryUsedBytes = 1 << 20
     all.cpuTimeMs = 12
     all.cpuUsed = 0.25
+    all.limitsError = "cgroup not created, running without limits: mkdir: EACCES"
     let doc = try JSONParser.parse(
       PsView(
         supervisor: SupervisorView(running: true, pid: 1, startedAt: "x"), instances: [all],
@@ -112,6 +113,22 @@ import Testing
 }
 
 @Suite struct PsRowsTests {
+  /// An instance running without its cgroup shows no use and no limit: nothing is enforced.
+  @Test func anInstanceWithoutItsLimitsShowsDashes() {
+    let t = Timestamp(epochMs: 1_796_325_555_123)
+    var s = InstanceStatus(
+      app: "shop", process: "web", instance: 1, state: "running", pid: 42, startedAt: t,
+      size: "s1", milliCPU: 500, memoryMB: 1024)
+    #expect(PsCommand.memory(InstanceView(s, desired: true, now: t)) == "-/1G")
+    s.limitsError = "cgroup not created, running without limits: mkdir: EACCES"
+    let r = InstanceView(s, desired: true, now: t)
+    #expect(PsCommand.memory(r) == "-" && PsCommand.cpu(r) == "-")
+    #expect(r.limitsError == s.limitsError)
+    // Without a process it is no longer true of anything running.
+    s.pid = nil
+    #expect(InstanceView(s, desired: true, now: t).limitsError == nil)
+  }
+
   @Test func desiredInstancesJoinedWithStatusAndStoppingOnesListed() {
     let t = Timestamp(epochMs: 1_796_325_555_123)
     let spec = ProcessSpec(

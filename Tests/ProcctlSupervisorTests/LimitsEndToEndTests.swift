@@ -293,6 +293,41 @@ struct CgroupEnforcementTests {
     for root in oldRoots { #expect(!exists(root), "\(root) remains after the stop") }
     #expect(!exists(record), "\(read(record))")
   }
+
+  /// A cgroup that cannot be made (here: the app's v1 cpu group allows less CPU than the size)
+  /// does not keep the instance from starting, and `ps` says it runs without limits.
+  @Test(.timeLimit(.minutes(1)), .enabled(if: CgroupDetector.auto().mode == .v1, "needs cgroup v1"))
+  func anInstanceWhoseCgroupCannotBeMadeRunsAndPsSaysSo() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    try writeSizes(h)
+    #expect(h.procctl(["apps", "create", "other", "--yes"]).exitCode == 0)
+    let up = try h.startUp()
+    #expect(await waitUntil { h.upLog().contains("supervisor started") }, "\(h.upLog())")
+    let m = CgroupManager(detection: CgroupDetector.auto(), home: h.home.path)
+    let c = try #require(m.detection.hierarchies.firstIndex { $0.has("cpu") })
+    // v1 refuses a child quota above its parent's (EINVAL): 0.25 CPU under a 0.1 CPU app group.
+    let appGroup = m.roots[c] + "/other"
+    #expect(mkdir(appGroup, 0o755) == 0)
+    try CgroupFiles.write(appGroup + "/cpu.cfs_quota_us", "10000")
+    let r = h.procctl([
+      "create", "--app", "other", "--name", "w", "--size", "quarter",
+      "--command", "sleep 300 # \(h.token)", "--cwd", h.home.path, "--yes",
+    ])
+    #expect(r.exitCode == 0, "\(r)")
+    #expect(await h.waitRunning("w", count: 1), "\(h.upLog())")
+    let inst = try #require(h.instance("w", 1))
+    #expect(inst.cgroup == nil)
+    #expect(inst.limitsError?.contains("cgroup not created, running without limits") == true)
+    #expect(h.upLog().contains("other/w.1: cgroup not created, starting without limits"))
+    let ps = h.procctl(["ps", "--app", "other"])
+    let row = try #require(ps.stdout.split(separator: "\n").first { $0.contains("w.1") })
+    #expect(row.split(separator: " ").suffix(3) == ["quarter", "-", "-"], "\(ps)")
+    #expect(ps.stderr.contains("other/w.1: cgroup not created, running without limits"), "\(ps)")
+    #expect(h.procctl(["ps", "--json"]).stdout.contains("\"limitsError\""))
+    #expect(await h.stopUp(up) == 0)
+    for root in m.roots { #expect(!exists(root), "\(root) remains") }
+  }
 }
 
 /// Instance output captured by `procctl up` and read back with `procctl logs`.

@@ -13,11 +13,13 @@ public struct PsCommand: Command {
     desired instances are shown as 'not running' and a note says so (exit 0). JSON fields:
     supervisor {running, pid, startedAt}, instances [{app, process, instance, name, state, pid,
     startedAt, uptimeMs, restarts, lastExit {code|signal|spawnError}, lastExitAt, nextStartAt,
-    backoffAttempts, error, size, cpu, memoryMB, memoryUsedBytes, cpuTimeMs, cpuUsed, desired}]
+    backoffAttempts, error, limitsError, size, cpu, memoryMB, memoryUsedBytes, cpuTimeMs,
+    cpuUsed, desired}]
     (memoryUsedBytes: the instance's cgroup's current memory; cpuTimeMs: CPU time of this run;
     cpuUsed: its average in cores since it started; absent without cgroups). MEM and CPU show
-    use next to the limit: '23M/256M', '0.24/0.25'. Cron jobs get their own table (NEXT RUN,
-    ACTIVE runs, LAST RUN); JSON cronJobs [{app, process, schedule, timeZone, nextRunAt, active,
+    use next to the limit: '23M/256M', '0.24/0.25'; '-' for an instance whose cgroup could not
+    be made (it runs without limits; a note on stderr and JSON limitsError say why). Cron jobs
+    get their own table (NEXT RUN, ACTIVE runs, LAST RUN); JSON cronJobs [{app, process, schedule, timeZone, nextRunAt, active,
     activeRuns [{id, pid, startedAt}], lastRunID, lastOutcome, lastExit}]. Exit codes: 0,
     2 invalid name,
     4 application or process not found, 6 state file unreadable.
@@ -82,6 +84,9 @@ public struct PsCommand: Command {
         context.note("no worker instances")
       } else if !rows.isEmpty {
         context.out.write(PsCommand.table(rows, now: now))
+      }
+      for r in rows {
+        if let why = r.limitsError { context.note("\(r.app)/\(r.name): \(why)") }
       }
       if !cron.isEmpty {
         if !rows.isEmpty { context.out.write("\n") }
@@ -168,8 +173,10 @@ public struct PsCommand: Command {
     return t.render()
   }
 
-  /// "23M/256M": current use next to the limit ("-/256M" without cgroups).
+  /// "23M/256M": current use next to the limit ("-/256M" without cgroups; "-" when the
+  /// instance runs without the limit because its cgroup could not be made).
   static func memory(_ r: InstanceView) -> String {
+    if r.limitsError != nil { return "-" }
     let limit = r.memoryMB.map { $0 % 1024 == 0 ? "\($0 / 1024)G" : "\($0)M" } ?? "-"
     let used = r.memoryUsedBytes.map { b -> String in
       let mib = Double(b) / 1_048_576
@@ -180,6 +187,7 @@ public struct PsCommand: Command {
 
   /// "0.24/0.25": cores used on average since the current run started, next to the limit.
   static func cpu(_ r: InstanceView) -> String {
+    if r.limitsError != nil { return "-" }
     let limit = r.cpu.map { c -> String in
       let s = String(c)
       return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
@@ -233,6 +241,8 @@ struct InstanceView {
   var nextStartAt: String?
   var backoffAttempts: Int?
   var error: String?
+  /// Why the instance runs without its size's limits (its cgroup could not be made).
+  var limitsError: String?
   var size: String
   var cpu: Double?
   var memoryMB: Int?
@@ -273,6 +283,7 @@ struct InstanceView {
     nextStartAt = s.nextStartAt?.description
     backoffAttempts = s.backoffAttempts
     error = s.error
+    if s.pid != nil { limitsError = s.limitsError }
     size = s.size
     cpu = Double(s.milliCPU) / 1000
     memoryMB = s.memoryMB
@@ -328,6 +339,7 @@ extension InstanceView: JSONWritable {
     w.member("instance", instance)
     w.member("lastExit", ifPresent: lastExit)
     w.member("lastExitAt", ifPresent: lastExitAt)
+    w.member("limitsError", ifPresent: limitsError)
     w.member("memoryMB", ifPresent: memoryMB)
     w.member("memoryUsedBytes", ifPresent: memoryUsedBytes)
     w.member("name", name)
