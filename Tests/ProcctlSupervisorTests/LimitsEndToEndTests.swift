@@ -79,6 +79,11 @@ private struct ChildMemoryCgroup {
   }
 }
 
+/// The directory of `dirs` with control file `file` (which hierarchy is which).
+private func dir(with file: String, in dirs: [String]) -> String? {
+  dirs.first { exists($0 + "/" + file) }
+}
+
 /// Pod sizes enforced by `procctl up` with cgroups (this host: v1), end to end.
 @Suite(.serialized, .enabled(if: cgroupsWritable, skipReason))
 struct CgroupEnforcementTests {
@@ -173,11 +178,20 @@ struct CgroupEnforcementTests {
       (read(memDir + "/memory.limit_in_bytes") + read(memDir + "/memory.max"))
         .trimmingCharacters(in: .whitespacesAndNewlines)
     }
+    // v1 cpu.cfs_quota_us ("25000"), v2 cpu.max ("25000 100000"): the quota per 100 ms.
+    let cpuDir = try #require(
+      dir(with: "cpu.cfs_quota_us", in: dirs) ?? dir(with: "cpu.max", in: dirs))
+    func cpuQuota() -> String {
+      (read(cpuDir + "/cpu.cfs_quota_us") + read(cpuDir + "/cpu.max"))
+        .split(whereSeparator: { $0 == " " || $0 == "\n" }).first.map(String.init) ?? ""
+    }
     #expect(memLimit() == "\(256 << 20)")
+    #expect(cpuQuota() == "25000")
     let r = h.procctl(["resize", "--app", "demo", "web", "big", "--yes"])
     #expect(r.exitCode == 0, "\(r)")
     #expect(await waitUntil { h.instance("web", 1)?.size == "big" }, "\(h.upLog())")
     #expect(memLimit() == "\(512 << 20)")
+    #expect(cpuQuota() == "100000")
     let after = try #require(h.instance("web", 1))
     #expect(after.pid == before.pid)
     #expect(after.restarts == 0)
