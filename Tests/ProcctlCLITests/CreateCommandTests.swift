@@ -111,6 +111,11 @@ import Testing
     (["--instances", "51"], "instances must be between 1 and 50, got 51"),
     (["--instances", "-1"], "instances must be between 1 and 50, got -1"),
     (["--instances", "abc"], "invalid instances \"abc\": use a whole number from 1 to 50"),
+    (["--instances", "99999999999999999999"], "instances must be between 1 and 50, got 99999999999999999999"),
+    (
+      ["--instances", "+3"],
+      "invalid instances \"+3\": give the count from 1 to 50 without a '+' (to add instances to a process, use 'procctl scale NAME+3')"
+    ),
     (
       ["--size", "xl"],
       "unknown pod size \"xl\": use one of hobby, s1, s2, s3, s4, s5, c1, c2, c3, m1, m2, m3 (see 'procctl sizes')"

@@ -31,6 +31,21 @@ struct ModelRulesTests {
     #expect(try Limits.instances("50") == 50)
   }
 
+  /// Too many digits for an Int is the range error like 51; a '+' is refused with a hint.
+  @Test func instancesHugeOrSigned() {
+    #expect(throws: CoreError.invalid("instances must be between 1 and 50, got 99999999999999999999")) {
+      try Limits.instances("99999999999999999999")
+    }
+    #expect(throws: CoreError.invalid("instances must be between 1 and 50, got -99999999999999999999")) {
+      try Limits.instances("-99999999999999999999")
+    }
+    #expect(
+      throws: CoreError.invalid(
+        "invalid instances \"+3\": give the count from 1 to 50 without a '+'; to add 3 instances use web+3")
+    ) { try Limits.instances("+3", relativeHint: "web+3") }
+    #expect(throws: CoreError.self) { try Limits.instances("+") }
+  }
+
   @Test func catalogue() throws {
     let c = SizeCatalogue.builtIn
     #expect(c.sizes.map(\.name) == ["hobby", "s1", "s2", "s3", "s4", "s5", "c1", "c2", "c3", "m1", "m2", "m3"])
