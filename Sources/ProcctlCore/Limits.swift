@@ -6,6 +6,15 @@ public enum Limits {
   public static let logMaxSizeDefault = 10 * 1024 * 1024
   public static let logFilesDefault = 5
 
+  /// The longest `--min-uptime`: a worker that must run an hour to count as healthy is already
+  /// a long-running one; beyond that the backoff would never reset.
+  public static let minUptimeMaxMs = 3_600_000
+  /// The longest `--stop-timeout`: a shutdown that needs more than an hour is a hung process
+  /// (systemd's TimeoutStopSec for `procctl up` has to cover it too).
+  public static let stopTimeoutMaxMs = 3_600_000
+  /// The longest cron `--timeout`: 30 days, so even a monthly job can be given a bound.
+  public static let cronTimeoutMaxMs = 30 * 86_400_000
+
   /// Parses an absolute instance count and checks it is 1 to 50. A number too large for an
   /// `Int` is out of range like any other; a leading '+' is refused (it reads as "add"), and
   /// `relativeHint`, when given, is the relative form to suggest instead (`web+3`).

@@ -138,7 +138,26 @@ import Testing
     (["--env", "NOEQUALS"], "invalid --env \"NOEQUALS\": use KEY=VALUE (e.g. LOG_LEVEL=debug)"),
     (
       ["--min-uptime", "soon"],
-      "invalid --min-uptime \"soon\": use a duration such as 500ms, 10s, 2m or 1h (0 or more)"
+      "invalid --min-uptime \"soon\": use a duration such as 500ms, 10s or 2m, from 0 to 1h"
+    ),
+    // Numbers too large for the arithmetic are out of range, not a crash (was exit 132).
+    (
+      ["--stop-timeout", "9223372036854776"],
+      "invalid --stop-timeout \"9223372036854776\": too long; use a duration from 0 to 1h"
+    ),
+    (
+      ["--stop-timeout", "9223372036854775"],
+      "invalid --stop-timeout \"9223372036854775\": too long; use a duration from 0 to 1h"
+    ),
+    (["--stop-timeout", "61m"], "invalid --stop-timeout \"61m\": too long; use a duration from 0 to 1h"),
+    (["--min-uptime", "3601"], "invalid --min-uptime \"3601\": too long; use a duration from 0 to 1h"),
+    (
+      ["--type", "cron", "--schedule", "@daily", "--timeout", "9223372036854775807"],
+      "invalid --timeout \"9223372036854775807\": too long; use a duration from 0 to 30d"
+    ),
+    (
+      ["--type", "cron", "--schedule", "@daily", "--timeout", "31d"],
+      "invalid --timeout \"31d\": too long; use a duration from 0 to 30d"
     ),
     (["--concurrency", "maybe"], "invalid --concurrency \"maybe\": use forbid, allow or replace"),
     (["--log-max-size", "10 parsecs"], "invalid --log-max-size \"10 parsecs\": use a size such as 512KiB, 10MiB or 1GiB"),

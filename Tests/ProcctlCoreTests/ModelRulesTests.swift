@@ -119,12 +119,36 @@ struct ModelRulesTests {
     ("0", 0),
   ])
   func durations(_ text: String, _ ms: Int) throws {
-    #expect(try DurationSpec.parseMs(text, flag: "--x") == ms)
+    #expect(try DurationSpec.parseMs(text, flag: "--x", maxMs: 86_400_000) == ms)
   }
 
   @Test(arguments: ["", "soon", "-1s", "1x", "s", "1s2"])
   func badDurations(_ text: String) {
-    #expect(throws: CoreError.self) { try DurationSpec.parseMs(text, flag: "--x") }
+    #expect(throws: CoreError.self) { try DurationSpec.parseMs(text, flag: "--x", maxMs: 86_400_000) }
+  }
+
+  /// Numbers of any length are out of range, never an overflow trap; bare seconds and units
+  /// share the bound (3600 and 1h are both the limit, 3601 and 1h0m1s both past it).
+  @Test(arguments: [
+    "9223372036854776", "9223372036854775807", "99999999999999999999", "3601", "1h0m1s", "61m",
+    "3600001ms", "9223372036854775807ms", "1" + String(repeating: "0", count: 400) + "s", "2d",
+  ])
+  func durationsPastTheLimit(_ text: String) {
+    #expect(throws: CoreError.invalid("invalid --x \"\(text)\": too long; use a duration from 0 to 1h")) {
+      try DurationSpec.parseMs(text, flag: "--x", maxMs: 3_600_000)
+    }
+  }
+
+  @Test func durationLimitIsInclusiveAndSaidInDays() throws {
+    #expect(try DurationSpec.parseMs("3600", flag: "--x", maxMs: 3_600_000) == 3_600_000)
+    #expect(try DurationSpec.parseMs("1h", flag: "--x", maxMs: 3_600_000) == 3_600_000)
+    #expect(try DurationSpec.parseMs("30d", flag: "--x", maxMs: Limits.cronTimeoutMaxMs) == 2_592_000_000)
+    #expect(DurationSpec.describeLimit(ms: Limits.cronTimeoutMaxMs) == "30d")
+    #expect(DurationSpec.describeLimit(ms: Limits.stopTimeoutMaxMs) == "1h")
+    #expect(throws: CoreError.invalid(
+      "invalid --x \"soon\": use a duration such as 500ms, 10s or 2m, from 0 to 30d")) {
+      try DurationSpec.parseMs("soon", flag: "--x", maxMs: Limits.cronTimeoutMaxMs)
+    }
   }
 
   @Test func durationDescriptions() {
@@ -171,6 +195,19 @@ struct ModelRulesTests {
     s.logFiles = 0
     s.logMaxSize = 10
     #expect(ProcessRules.problems(s).count == 2)
+    var d = spec(.worker)
+    d.stopTimeoutMs = Limits.stopTimeoutMaxMs + 1
+    d.minUptimeMs = -1
+    #expect(
+      ProcessRules.problems(d) == [
+        .invalid("--min-uptime must be between 0 and 1h, got -1ms"),
+        .invalid("--stop-timeout must be between 0 and 1h, got 3600.001s"),
+      ])
+    var c = spec(.cron, schedule: "@daily")
+    c.timeoutMs = Limits.cronTimeoutMaxMs
+    #expect(ProcessRules.problems(c).isEmpty)
+    c.timeoutMs = Limits.cronTimeoutMaxMs + 1000
+    #expect(ProcessRules.problems(c) == [.invalid("--timeout must be between 0 and 30d, got 720h1s")])
   }
 
   @Test func stateRoundTrip() throws {
