@@ -35,6 +35,15 @@ public enum Name {
     return u.allSatisfy { isLower($0) || isDigit($0) || $0 == UInt8(ascii: "-") }
   }
 
+  /// Like `problem(_:kind:)`, saying where the name came from (`PROCCTL_APP`):
+  /// `invalid name "BAD" (from PROCCTL_APP): ...`.
+  public static func problem(_ name: String, kind: String, from origin: String) -> String? {
+    guard let p = problem(name, kind: kind) else { return nil }
+    let head = "invalid name \"\(name)\""
+    guard p.hasPrefix(head) else { return p }
+    return head + " (from \(origin))" + p.dropFirst(head.count)
+  }
+
   /// A valid name close to `name`: lowercased, other characters folded into single dashes.
   public static func suggestion(for name: String) -> String? {
     var out: [UInt8] = []

@@ -94,6 +94,7 @@ public struct CreateCommand: Command {
 
   public func run(_ context: Context) throws -> Int32 {
     let spec = try spec(cwdBase: context.workingDirectory, now: context.now())
+    let named = try context.appNamed(app)
     let podSize = try context.store.catalogue().require(spec.size)
     if !FileIO.exists(spec.cwd) {
       context.note("warning: working directory \(spec.cwd) does not exist (yet)")
@@ -101,8 +102,7 @@ public struct CreateCommand: Command {
     return try ChangeFlow.perform(context, flags: flags) { doc, _ in
       let appName: String
       var newApp = false
-      if let named = app ?? context.appFromEnvironment {
-        try Lookup.checkAppName(named)
+      if let named {
         appName = named
         if doc.app(named: named) == nil {
           doc.apps.append(Application(name: named, createdAt: spec.createdAt))
