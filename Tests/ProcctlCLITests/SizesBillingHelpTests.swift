@@ -148,4 +148,23 @@ import Testing
       .compactMap { $0["name"] as? String }
     #expect(names == ["a1", "a2", "a3", "a4"])
   }
+
+  /// An empty --home is a usage error (never the default directory); an empty PROCCTL_HOME is
+  /// unset, like XDG variables.
+  @Test func emptyHome() throws {
+    let s = Sandbox().withDemo()
+    let message =
+      "invalid --home \"\": give a state directory (leave --home out to use $PROCCTL_HOME or the default)"
+    for args in [
+      ["--home", "", "list"], ["--home=", "list"], ["list", "--home", ""], ["list", "--home="],
+      ["apps", "--home", "", "create", "x"], ["apps", "create", "x", "--home", ""],
+    ] {
+      expectInvalid(s.run(args), message)
+    }
+    let xdg = TempHome()
+    defer { xdg.remove() }
+    expectOK(s.run(["apps", "create", "elsewhere"], env: ["PROCCTL_HOME": "", "XDG_STATE_HOME": xdg.path]))
+    #expect(FileManager.default.fileExists(atPath: xdg.path + "/procctl/state.json"))
+    #expect(!(s.state["apps"] as? [[String: Any]] ?? []).contains { $0["name"] as? String == "elsewhere" })
+  }
 }
