@@ -28,11 +28,19 @@ public enum Name {
     if let p = problem(name, kind: kind) { throw .invalid(p) }
   }
 
+  /// One pass over the UTF-8 view, no copy: every process of the state file is checked with it
+  /// when the file is read.
   public static func isValid(_ name: String) -> Bool {
-    let u = Array(name.utf8)
-    guard let first = u.first, u.count <= maxLength, isLower(first) else { return false }
-    if u.last == UInt8(ascii: "-") { return false }
-    return u.allSatisfy { isLower($0) || isDigit($0) || $0 == UInt8(ascii: "-") }
+    var count = 0
+    var last: UInt8 = 0
+    for c in name.utf8 {
+      if count == 0 ? !isLower(c) : !(isLower(c) || isDigit(c) || c == UInt8(ascii: "-")) {
+        return false
+      }
+      count += 1
+      last = c
+    }
+    return count > 0 && count <= maxLength && last != UInt8(ascii: "-")
   }
 
   /// Like `problem(_:kind:)`, saying where the name came from (`PROCCTL_APP`):

@@ -219,9 +219,11 @@ struct ModelRulesTests {
     p.catchUp = .once
     p.logMaxSize = 1 << 20
     p.logFiles = 3
+    var worker = spec(.worker, instances: 3)
+    worker.name = "w"
     let doc = StateDocument(
       revision: 7, paymentMethod: "visa-4242",
-      apps: [Application(name: "demo", createdAt: Timestamp(epochMs: 1_700_000_000_123), processes: [p, spec(.worker, instances: 3)])])
+      apps: [Application(name: "demo", createdAt: Timestamp(epochMs: 1_700_000_000_123), processes: [p, worker])])
     let back = try StateDocument(jsonBytes: doc.jsonBytes())
     #expect(back == doc)
   }
