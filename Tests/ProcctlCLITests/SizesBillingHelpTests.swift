@@ -121,6 +121,20 @@ import Testing
     #expect(top.stdout.contains("USAGE: procctl [--home DIR] <subcommand> [options]"))
     #expect(top.stdout.contains("  billing payment-method set\n"))
     #expect(top.stdout.hasSuffix("See 'procctl help <subcommand>' for detailed help.\n"))
+    #expect(top.stdout.contains("\nEXAMPLES:\n  procctl billing payment-method set visa-4242\n"))
+    #expect(top.stdout.contains("  procctl scale --app shop web=5 --yes\n"))
+    for group in [["apps"], ["billing", "payment-method"], ["cron"]] {
+      let g = s.run(group)
+      #expect(g.exitCode == 0 && g.stderr == "")
+      #expect(g.stdout.contains("\nSUBCOMMANDS:\n"))
+      #expect(g.stdout.contains("\nEXAMPLES:\n  procctl \(group.joined(separator: " ")) "), "\(g)")
+      #expect(s.run(["help"] + group).stdout == g.stdout)
+    }
+    #expect(s.run(["apps"]).stdout.contains("EXAMPLES:\n  procctl apps create shop\n  procctl apps list\n"))
+    // Duration flags state their limits.
+    let create = s.run(["help", "create"]).stdout
+    #expect(create.contains("SIGKILL; 0 to 1h. (default: 10s)"), "\(create)")
+    #expect(create.contains("30d. (default: none)"), "\(create)")
     let h = s.run(["help", "create"])
     #expect(h.exitCode == 0 && h.stderr == "")
     for section in ["OVERVIEW:", "USAGE: procctl create", "OPTIONS:", "EXAMPLES:", "See 'procctl help <subcommand>'"] {
