@@ -36,6 +36,24 @@ import Testing
     #expect(r.stderr.hasPrefix("error: pod-size catalogue \(s.home.path)/sizes.json is invalid: "), "\(r)")
   }
 
+  /// A sizes.json without s1 breaks only the default: create says so and points at --size.
+  @Test func catalogueWithoutTheDefaultSize() throws {
+    let s = Sandbox()
+    try #"{"sizes":[{"name":"tiny","family":"standard","cpu":0.1,"memoryMB":64,"monthlyCents":100}]}"#
+      .write(toFile: s.home.path + "/sizes.json", atomically: true, encoding: .utf8)
+    expectOK(s.run(["billing", "payment-method", "set", "visa-4242"]))
+    let before = s.stateBytes
+    expectInvalid(
+      s.run(["create", "-a", "shop", "-n", "web", "--command", "x", "-y"]),
+      "the default pod size \"s1\" is not in \(s.home.path)/sizes.json (it has tiny): choose one with --size SIZE"
+    )
+    #expect(s.stateBytes == before)
+    expectInvalid(
+      s.run(["create", "-a", "shop", "-n", "web", "--command", "x", "--size", "s1", "-y"]),
+      "unknown pod size \"s1\": use one of tiny (see 'procctl sizes')")
+    expectOK(s.run(["create", "-a", "shop", "-n", "web", "--command", "x", "--size", "tiny", "-y"]))
+  }
+
   @Test func billing() {
     let s = Sandbox().withDemo()
     expectOK(s.run(["create", "-a", "shop", "-n", "job", "-t", "cron", "--schedule", "@daily", "--command", "x", "-y"]))
