@@ -54,6 +54,22 @@ import Testing
     expectOK(s.run(["create", "-a", "shop", "-n", "web", "--command", "x", "--size", "tiny", "-y"]))
   }
 
+  /// A change of no application has no "app" field (not "app": "").
+  @Test func paymentMethodJSONHasNoAppField() {
+    let s = Sandbox()
+    let r = s.run(["billing", "payment-method", "set", "visa-4242", "--json"])
+    expectRun(r, exit: 0, stderr: "payment method set to visa-4242\n")
+    let j = json(r.stdout)
+    #expect(j["action"] as? String == "billing payment-method set")
+    #expect(j["app"] == nil, "\(r)")
+    #expect(!r.stdout.contains("\"app\""))
+    let u = json(s.run(["billing", "payment-method", "unset", "--json"]).stdout)
+    #expect(u["action"] as? String == "billing payment-method unset")
+    #expect(u["app"] == nil)
+    // A change of an application keeps it.
+    #expect(json(s.run(["apps", "create", "shop", "--json"]).stdout)["app"] as? String == "shop")
+  }
+
   @Test func billing() {
     let s = Sandbox().withDemo()
     expectOK(s.run(["create", "-a", "shop", "-n", "job", "-t", "cron", "--schedule", "@daily", "--command", "x", "-y"]))
