@@ -105,12 +105,9 @@ import Testing
       "cannot scale cron job \"job\": a cron job runs one instance per run")
   }
 
-  @Test func scaleDownNeedsNoPaymentMethodButStillConfirmation() throws {
+  @Test func scaleDownNeedsNoPaymentMethodButStillConfirmation() {
     let s = Sandbox().withDemo()
-    // Drop the payment method from the file (there is no command to clear it).
-    var st = s.state
-    st.removeValue(forKey: "paymentMethod")
-    try JSONSerialization.data(withJSONObject: st).write(to: URL(fileURLWithPath: s.home.stateFile))
+    expectOK(s.run(["billing", "payment-method", "unset"]))
     #expect(s.run(["scale", "web+1", "-y"]).exitCode == 1)
     #expect(s.run(["scale", "web-1"]).exitCode == 3)
     let r = s.run(["scale", "web-1", "--json", "--yes"])

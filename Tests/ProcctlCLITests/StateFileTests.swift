@@ -31,6 +31,38 @@ struct StateFileTests {
     #expect(!FileManager.default.fileExists(atPath: s.home.stateFile + ".bak"))
   }
 
+  /// Read commands leave a corrupt file alone too (and say so the same way).
+  @Test(arguments: [["list"], ["show", "-a", "demo", "web"], ["ps"], ["billing"], ["apps", "list"]])
+  func corruptFileIsLeftByteForByteByReadCommands(_ args: [String]) throws {
+    let s = Sandbox()
+    try Self.corrupt.write(to: URL(fileURLWithPath: s.home.stateFile))
+    let r = s.run(args)
+    #expect(r.exitCode == 6, "\(r)")
+    #expect(r.stdout == "")
+    #expect(r.stderr.hasPrefix("error: state file \(s.home.stateFile) is unreadable: "), "\(r)")
+    #expect(r.stderr.split(separator: "\n").count == 1, "\(r)")
+    #expect(s.stateBytes == Self.corrupt)
+  }
+
+  /// state.json.bak is the previous version, byte for byte, after each change.
+  @Test func backupIsThePreviousVersionByteForByte() throws {
+    let s = Sandbox().withDemo()
+    let bak = s.home.stateFile + ".bak"
+    for args in [
+      ["scale", "web=3", "-y"], ["update", "web", "--env", "A=1"], ["resize", "web=s2", "-y"],
+    ] {
+      let before = try #require(s.stateBytes)
+      expectOK(s.run(args))
+      #expect(s.stateBytes != before)
+      #expect(FileManager.default.contents(atPath: bak) == before, "\(args)")
+    }
+    // Nothing to change: neither file moves.
+    let (state, backup) = (s.stateBytes, FileManager.default.contents(atPath: bak))
+    expectRun(s.run(["scale", "web=3", "-y"]), exit: 0, stderr: "nothing to change\n")
+    #expect(s.stateBytes == state)
+    #expect(FileManager.default.contents(atPath: bak) == backup)
+  }
+
   /// A file that parses but breaks the model's rules (a hand edit, another tool) is unreadable
   /// like a corrupt one: exit 6 naming the file and the problem, never rewritten.
   static let ruleBreakers: [(String, String, String)] = [
