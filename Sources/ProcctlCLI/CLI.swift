@@ -47,6 +47,7 @@ public enum CLI {
         i += 1
       }
     }
+    if homeFlag == "" { return fail(emptyHome, code: ExitCode.usage) }
     if words.isEmpty { return printAndExit(Help.root(), code: 0, newline: false) }
     if words[0] == "help" { return help(Array(words.dropFirst())) }
 
@@ -81,7 +82,10 @@ public enum CLI {
     let command: any Command
     do {
       let parsed = try ArgumentParser.parse(args, options: type.allOptions, command: type.name)
-      if let h = parsed.value("home") { home = h }
+      if let h = parsed.value("home") {
+        if h.isEmpty { throw CLIError.usage(emptyHome) }
+        home = h
+      }
       command = try type.init(parsed)
       try command.validate()
     } catch {
@@ -101,6 +105,13 @@ public enum CLI {
     context.err.flush()
     return code
   }
+
+  /// An explicit `--home ""` is a mistake (an unset variable in a script, most likely), never
+  /// "use the default": that would read and change another state directory. An empty
+  /// `PROCCTL_HOME` is treated as unset, as XDG variables are.
+  static let emptyHome =
+    "invalid --home \"\": give a state directory"
+    + " (leave --home out to use $PROCCTL_HOME or the default)"
 
   /// `procctl help [WORDS...]`.
   static func help(_ words: [String]) -> Int32 {

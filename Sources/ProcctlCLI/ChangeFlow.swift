@@ -37,6 +37,7 @@ public struct ChangePlan {
 /// `--json` result of every changing command.
 public struct ChangeResultView: JSONWritable {
   public var action: String
+  /// The application changed; empty (and left out of the JSON) for a change of no application.
   public var app: String
   /// True when the change was written to the state file.
   public var applied: Bool
@@ -50,7 +51,8 @@ public struct ChangeResultView: JSONWritable {
   public func write(to w: inout JSONWriter) {
     w.beginObject()
     w.member("action", action)
-    w.member("app", app)
+    // Commands of no application (`billing payment-method set`) leave the field out.
+    if !app.isEmpty { w.member("app", app) }
     w.member("applied", applied)
     w.member("changed", changed)
     w.member("changes", changes)

@@ -52,9 +52,20 @@ public final class Context {
 
   public var store: StateStore { StateStore(paths: paths) }
 
-  /// `PROCCTL_APP`, when set and non-empty.
-  public var appFromEnvironment: String? {
-    environment["PROCCTL_APP"].flatMap { $0.isEmpty ? nil : $0 }
+  /// `PROCCTL_APP`, when set and non-empty, checked like `--app`: a bad name is a usage error
+  /// (exit 2) that says it came from the environment, not an application "not found".
+  public func appFromEnvironment() throws(CoreError) -> String? {
+    guard let name = environment["PROCCTL_APP"], !name.isEmpty else { return nil }
+    if let p = Name.problem(name, kind: "application name", from: "PROCCTL_APP") {
+      throw .invalid(p)
+    }
+    return name
+  }
+
+  /// The application a command names: `explicit` (`--app`), else `PROCCTL_APP`.
+  public func appNamed(_ explicit: String?) throws(CoreError) -> String? {
+    if let explicit { return explicit }
+    return try appFromEnvironment()
   }
 
   /// Writes a one-line message to stderr.

@@ -21,6 +21,8 @@ public enum Help {
     s += "\nSUBCOMMANDS:\n"
     for c in commands { s += row(c.name, c.abstract) }
     s += row("help <subcommand>", "Show help for a subcommand.")
+    s += "\nEXAMPLES:\n"
+    for e in rootExamples { s += wrapExample(e) }
     s += "\nEXIT CODES:\n"
     s +=
       "  0 success (also: nothing to change)   1 operation failed   2 usage error or invalid value\n"
@@ -29,15 +31,31 @@ public enum Help {
     return s
   }
 
-  /// `procctl help apps`: a group's subcommands.
+  /// `procctl --help`'s examples: the quickstart, from nothing to a scaled application.
+  static let rootExamples = [
+    "procctl billing payment-method set visa-4242",
+    "procctl apps create shop",
+    "procctl create --app shop --name web --command './server' --size s2 --instances 3 --yes",
+    "procctl list",
+    "procctl scale --app shop web=5 --yes",
+    "procctl --home /var/lib/procctl up",
+  ]
+
+  /// `procctl help apps`: a group's subcommands, and the first example of each.
   public static func group(_ name: String, _ commands: [any Command.Type] = CommandRegistry.all)
     -> String
   {
     var s = ""
     if let abstract = CommandRegistry.groups[name] { s += "OVERVIEW: \(abstract)\n\n" }
     s += "USAGE: procctl \(name) <subcommand> [options]\n\nSUBCOMMANDS:\n"
-    for c in CommandRegistry.members(of: name, in: commands) {
+    let members = CommandRegistry.members(of: name, in: commands)
+    for c in members {
       s += row(String(c.name.dropFirst(name.count + 1)), c.abstract)
+    }
+    let examples = members.compactMap { $0.examples.first }
+    if !examples.isEmpty {
+      s += "\nEXAMPLES:\n"
+      for e in examples { s += wrapExample(e) }
     }
     s += "\n  See 'procctl help \(name) <subcommand>' for detailed help.\n"
     return s

@@ -56,11 +56,14 @@ enum LogRendering {
     return out + "\""
   }
 
+  /// The longest `--since` duration: ten years back is "everything" for any log kept.
+  static let sinceMaxMs = 3650 * 86_400_000
+
   /// `--since`: a duration back from now ("10m", "1h30m") or an RFC 3339 time.
   static func since(_ text: String, now: Timestamp) throws(CoreError) -> Int64 {
     if let t = Timestamp.parse(text) { return t.epochMs }
     do {
-      let ms = try DurationSpec.parseMs(text, flag: "--since")
+      let ms = try DurationSpec.parseMs(text, flag: "--since", maxMs: sinceMaxMs)
       return now.epochMs - Int64(ms)
     } catch {
       throw .invalid(

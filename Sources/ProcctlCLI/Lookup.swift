@@ -2,11 +2,13 @@ import ProcctlCore
 
 /// Finding the application and process a command names, with errors that list what exists.
 enum Lookup {
-  /// The application a command means: `--app`, else PROCCTL_APP, else the only one.
+  /// The application a command means: `--app`, else PROCCTL_APP (its name checked: a bad one is
+  /// exit 2, not "not found"), else the only one.
   static func app(_ explicit: String?, in doc: StateDocument, context: Context) throws(CoreError)
     -> Int
   {
-    try doc.resolveApp(explicit, fromEnvironment: context.appFromEnvironment)
+    let fromEnvironment = explicit == nil ? try context.appFromEnvironment() : nil
+    return try doc.resolveApp(explicit, fromEnvironment: fromEnvironment)
   }
 
   static func process(_ name: String, in app: Application) throws(CoreError) -> Int {

@@ -19,17 +19,25 @@ public enum ProcessOptions {
     "tz", value: "ZONE", help: "Cron jobs: IANA time zone of the schedule.", default: "UTC")
   public static let minUptime = OptionSpec(
     "min-uptime", value: "DURATION",
-    help: "Workers: a run shorter than this counts as a crash (restart with backoff).",
+    help:
+      "Workers: a run shorter than this counts as a crash (restart with backoff); 0 to "
+      + "\(DurationSpec.describeLimit(ms: Limits.minUptimeMaxMs)).",
     default: "1s")
   public static let stopTimeout = OptionSpec(
-    "stop-timeout", value: "DURATION", help: "How long to wait after SIGTERM before SIGKILL.",
+    "stop-timeout", value: "DURATION",
+    help:
+      "How long to wait after SIGTERM before SIGKILL; 0 to "
+      + "\(DurationSpec.describeLimit(ms: Limits.stopTimeoutMaxMs)).",
     default: "10s")
   public static let concurrency = OptionSpec(
     "concurrency", value: "forbid|allow|replace",
     help: "Cron jobs: what to do when a run is due while the previous one is active.",
     default: "forbid")
   public static let timeout = OptionSpec(
-    "timeout", value: "DURATION", help: "Cron jobs: stop a run that is still active after this.",
+    "timeout", value: "DURATION",
+    help:
+      "Cron jobs: stop a run that is still active after this; none, or up to "
+      + "\(DurationSpec.describeLimit(ms: Limits.cronTimeoutMaxMs)).",
     default: "none")
   public static let catchUp = OptionSpec(
     "catch-up", value: "none|once",
@@ -65,7 +73,7 @@ public enum ProcessOptions {
   /// `--timeout D`; "none" (or 0) means no timeout.
   public static func timeoutMs(_ s: String) throws(CoreError) -> Int? {
     if s.lowercased() == "none" { return nil }
-    let ms = try DurationSpec.parseMs(s, flag: "--timeout")
+    let ms = try DurationSpec.parseMs(s, flag: "--timeout", maxMs: Limits.cronTimeoutMaxMs)
     return ms == 0 ? nil : ms
   }
 

@@ -51,11 +51,15 @@ struct ProcessSettings {
     if cwd == "" { problems.append(CoreError.invalid("invalid --cwd \"\": give a directory")) }
     p.minUptimeMs =
       ProcessOptions.collect(&problems) {
-        try minUptime.map { try DurationSpec.parseMs($0, flag: "--min-uptime") }
+        try minUptime.map {
+          try DurationSpec.parseMs($0, flag: "--min-uptime", maxMs: Limits.minUptimeMaxMs)
+        }
       } ?? nil
     p.stopTimeoutMs =
       ProcessOptions.collect(&problems) {
-        try stopTimeout.map { try DurationSpec.parseMs($0, flag: "--stop-timeout") }
+        try stopTimeout.map {
+          try DurationSpec.parseMs($0, flag: "--stop-timeout", maxMs: Limits.stopTimeoutMaxMs)
+        }
       } ?? nil
     p.concurrency =
       ProcessOptions.collect(&problems) { try concurrency.map(ProcessOptions.concurrencyPolicy) }

@@ -18,16 +18,19 @@ public struct ScaleTarget: Equatable, Sendable {
     self.change = change
   }
 
-  /// The instance count after applying this change to `current`, checked to be 1 to 50.
+  /// The instance count after applying this change to `current`, checked to be 1 to 50. The sum
+  /// is checked for overflow: `web+9223372036854775807` is out of range, not a crash.
   public func apply(to current: Int) throws(CoreError) -> Int {
     switch change {
     case .set(let n): return try Limits.checkInstances(n)
     case .add(let d):
-      let n = current + d
-      guard Limits.instances.contains(n) else {
+      let (n, overflow) = current.addingReportingOverflow(d)
+      guard !overflow, Limits.instances.contains(n) else {
+        let (low, high) = (Limits.instances.lowerBound, Limits.instances.upperBound)
+        let result = !overflow ? "\(n)" : d < 0 ? "less than \(low)" : "more than \(high)"
         throw .invalid(
-          "scale \(name)\(d < 0 ? "" : "+")\(d): \(current) would become \(n); instances must be between \(Limits.instances.lowerBound) and \(Limits.instances.upperBound)"
-        )
+          "scale \(name)\(d < 0 ? "" : "+")\(d): \(current) would become \(result); "
+            + "instances must be between \(low) and \(high)")
       }
       return n
     }
@@ -51,23 +54,30 @@ public struct ScaleTarget: Equatable, Sendable {
       if let eq = a.firstIndex(of: "=") {
         let name = String(a[..<eq])
         let value = String(a[a.index(after: eq)...])
-        do { out.append(ScaleTarget(name: name, change: .set(try Limits.instances(value)))) } catch
-        {
+        do {
+          let n = try Limits.instances(value, relativeHint: "\(name)\(value)")
+          out.append(ScaleTarget(name: name, change: .set(n)))
+        } catch {
           problems.append(error)
         }
       } else if let next, isNumber(next) {
         // NAME N, NAME +N, NAME -N
         i += 1
         if next.hasPrefix("+") || next.hasPrefix("-") {
-          let d = Int(next) ?? 0
-          out.append(ScaleTarget(name: a, change: .add(d)))
+          switch delta(sign: next.first == "-", digits: next.dropFirst(), name: a) {
+          case .success(let d): out.append(ScaleTarget(name: a, change: .add(d)))
+          case .failure(let e): problems.append(e)
+          }
         } else {
           do { out.append(ScaleTarget(name: a, change: .set(try Limits.instances(next)))) } catch {
             problems.append(error)
           }
         }
       } else if let rel = relative(a) {
-        out.append(rel)
+        switch rel {
+        case .success(let t): out.append(t)
+        case .failure(let e): problems.append(e)
+        }
       } else if let next {
         // NAME followed by something that is no number: "web abc"
         i += 1
@@ -95,14 +105,30 @@ public struct ScaleTarget: Equatable, Sendable {
     return out
   }
 
-  /// "web+2" / "web-1": the last '+' or '-' followed only by digits.
-  static func relative(_ s: String) -> ScaleTarget? {
+  /// "web+2" / "web-1": the last '+' or '-' followed only by digits; nil when `s` has no such
+  /// form, a failure when its number does not fit.
+  static func relative(_ s: String) -> Result<ScaleTarget, CoreError>? {
     guard let sign = s.lastIndex(where: { $0 == "+" || $0 == "-" }), sign != s.startIndex else {
       return nil
     }
     let digits = s[s.index(after: sign)...]
-    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let d = Int(digits)
-    else { return nil }
-    return ScaleTarget(name: String(s[..<sign]), change: .add(s[sign] == "-" ? -d : d))
+    guard Limits.isWholeNumber(digits) else { return nil }
+    let name = String(s[..<sign])
+    return delta(sign: s[sign] == "-", digits: digits, name: name).map {
+      ScaleTarget(name: name, change: .add($0))
+    }
+  }
+
+  /// The signed change of `NAME+N` / `NAME -N`. Digits too many for an `Int` can never leave a
+  /// count in 1 to 50: that is said as the range error, never taken as 0.
+  static func delta(sign negative: Bool, digits: Substring, name: String)
+    -> Result<Int, CoreError>
+  {
+    if let d = Int(digits) { return .success(negative ? -d : d) }
+    let (low, high) = (Limits.instances.lowerBound, Limits.instances.upperBound)
+    return .failure(
+      .invalid(
+        "scale \(name)\(negative ? "-" : "+")\(digits): instances must be between \(low) and "
+          + "\(high), so a change is at most \(high - low) either way"))
   }
 }

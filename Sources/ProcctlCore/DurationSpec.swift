@@ -1,12 +1,22 @@
-/// Durations as operators write them: "500ms", "1s", "1.5s", "2m", "1h", "1h30m"; a bare number
-/// is seconds. Held as milliseconds.
+/// Durations as operators write them: "500ms", "1s", "1.5s", "2m", "1h", "1h30m", "2d"; a bare
+/// number is seconds. Held as milliseconds.
 public enum DurationSpec {
-  public static func parseMs(_ text: String, flag: String) throws(CoreError) -> Int {
+  /// Parses `text` into milliseconds, from 0 to `maxMs`. Both forms (bare seconds and with
+  /// units) go through the same arithmetic and the same bound, so `3600` and `1h` agree and no
+  /// number, however long, can overflow: each part is checked against the bound as it is added.
+  public static func parseMs(_ text: String, flag: String, maxMs: Int) throws(CoreError) -> Int {
+    let limit = describeLimit(ms: maxMs)
     let err = CoreError.invalid(
-      "invalid \(flag) \"\(text)\": use a duration such as 500ms, 10s, 2m or 1h (0 or more)")
+      "invalid \(flag) \"\(text)\": use a duration such as 500ms, 10s or 2m, from 0 to \(limit)")
+    let tooLong = CoreError.invalid(
+      "invalid \(flag) \"\(text)\": too long; use a duration from 0 to \(limit)")
     let s = text.trimmingSpaces
     if s.isEmpty { throw err }
-    if let secs = Int(s) { if secs < 0 { throw err }; return secs * 1000 }
+    if Limits.isWholeNumber(Substring(s)) {
+      // Seconds. Compared before multiplying: "9223372036854776" would overflow `* 1000`.
+      guard let secs = Int(s), secs <= maxMs / 1000 else { throw tooLong }
+      return secs * 1000
+    }
     var total = 0.0
     var num = ""
     var unit = ""
@@ -29,19 +39,28 @@ public enum DurationSpec {
       return true
     }
     for ch in s {
-      if ch.isNumber || ch == "." {
+      if ch.isASCII && (ch.isNumber || ch == ".") {
         if !unit.isEmpty { if !flush() { throw err } }
         num.append(ch)
-      } else if ch.isLetter {
+      } else if ch.isASCII && ch.isLetter {
         if num.isEmpty { throw err }
         unit.append(ch)
       } else {
         throw err
       }
+      // A Double holds any length of digits (up to infinity), so the bound is checked here,
+      // before the total could ever be converted.
+      if total > Double(maxMs) { throw tooLong }
     }
     if !flush() || !sawAny { throw err }
-    if total > Double(Int32.max) * 1000 { throw err }
-    return Int(total.rounded())
+    let ms = total.rounded()
+    if !(ms <= Double(maxMs)) { throw tooLong }
+    return Int(ms)
+  }
+
+  /// A bound as the errors and help state it: whole days as "30d", else as `describe(ms:)`.
+  public static func describeLimit(ms: Int) -> String {
+    ms >= 86_400_000 && ms % 86_400_000 == 0 ? "\(ms / 86_400_000)d" : describe(ms: ms)
   }
 
   /// "1s", "250ms", "1m30s", "2h": the shortest exact description.

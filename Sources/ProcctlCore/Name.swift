@@ -28,11 +28,28 @@ public enum Name {
     if let p = problem(name, kind: kind) { throw .invalid(p) }
   }
 
+  /// One pass over the UTF-8 view, no copy: every process of the state file is checked with it
+  /// when the file is read.
   public static func isValid(_ name: String) -> Bool {
-    let u = Array(name.utf8)
-    guard let first = u.first, u.count <= maxLength, isLower(first) else { return false }
-    if u.last == UInt8(ascii: "-") { return false }
-    return u.allSatisfy { isLower($0) || isDigit($0) || $0 == UInt8(ascii: "-") }
+    var count = 0
+    var last: UInt8 = 0
+    for c in name.utf8 {
+      if count == 0 ? !isLower(c) : !(isLower(c) || isDigit(c) || c == UInt8(ascii: "-")) {
+        return false
+      }
+      count += 1
+      last = c
+    }
+    return count > 0 && count <= maxLength && last != UInt8(ascii: "-")
+  }
+
+  /// Like `problem(_:kind:)`, saying where the name came from (`PROCCTL_APP`):
+  /// `invalid name "BAD" (from PROCCTL_APP): ...`.
+  public static func problem(_ name: String, kind: String, from origin: String) -> String? {
+    guard let p = problem(name, kind: kind) else { return nil }
+    let head = "invalid name \"\(name)\""
+    guard p.hasPrefix(head) else { return p }
+    return head + " (from \(origin))" + p.dropFirst(head.count)
   }
 
   /// A valid name close to `name`: lowercased, other characters folded into single dashes.

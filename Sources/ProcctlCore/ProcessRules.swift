@@ -43,6 +43,16 @@ public enum ProcessRules {
         out.append(.invalid("--min-uptime is only for workers; cron jobs are not restarted"))
       }
     }
+    func duration(_ flag: String, _ ms: Int, max: Int) {
+      guard ms < 0 || ms > max else { return }
+      let got = ms < 0 ? "\(ms)ms" : DurationSpec.describe(ms: ms)
+      out.append(
+        .invalid(
+          "\(flag) must be between 0 and \(DurationSpec.describeLimit(ms: max)), got \(got)"))
+    }
+    duration("--min-uptime", spec.minUptimeMs, max: Limits.minUptimeMaxMs)
+    duration("--stop-timeout", spec.stopTimeoutMs, max: Limits.stopTimeoutMaxMs)
+    if let t = spec.timeoutMs { duration("--timeout", t, max: Limits.cronTimeoutMaxMs) }
     if let n = spec.logFiles, !logFilesRange.contains(n) {
       out.append(
         .invalid(

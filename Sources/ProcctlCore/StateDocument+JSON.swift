@@ -69,8 +69,15 @@ extension StateDocument {
         paymentMethod = try r.takeNull() ? nil : try r.readString()
       } else if r.keyIs("apps") {
         try r.beginArray()
+        var seen: [String: Int] = [:]
         while try r.nextElement() {
-          apps.append(try Application(reading: &r, path: "apps[\(apps.count)]"))
+          let app = try Application(reading: &r, path: "apps[\(apps.count)]")
+          if let first = seen.updateValue(apps.count, forKey: app.name) {
+            throw r.error(
+              "apps[\(apps.count)]: application \"\(app.name)\" appears twice (also apps[\(first)])"
+            )
+          }
+          apps.append(app)
         }
       } else {
         try r.skipValue()
@@ -121,9 +128,16 @@ extension Application {
         createdAt = try r.readTimestamp()
       } else if r.keyIs("processes") {
         try r.beginArray()
+        var seen: [String: Int] = [:]
         while try r.nextElement() {
-          processes.append(
-            try ProcessSpec(reading: &r, path: "\(path).processes[\(processes.count)]"))
+          let i = processes.count
+          let p = try ProcessSpec(reading: &r, path: "\(path).processes[\(i)]")
+          if let first = seen.updateValue(i, forKey: p.name) {
+            throw r.error(
+              "\(path).processes[\(i)]: process \"\(p.name)\" appears twice"
+                + " (also processes[\(first)])")
+          }
+          processes.append(p)
         }
       } else {
         try r.skipValue()
@@ -131,6 +145,9 @@ extension Application {
     }
     guard let name else { throw r.error("missing field \"name\" in \(path)") }
     guard let createdAt else { throw r.error("missing field \"createdAt\" in \(path)") }
+    if let problem = Name.problem(name, kind: "application name") {
+      throw r.error("\(path): \(problem)")
+    }
     self.init(name: name, createdAt: createdAt, processes: processes)
   }
 }
@@ -247,6 +264,11 @@ extension ProcessSpec {
     p.cwd = cwd
     p.createdAt = createdAt
     p.updatedAt = updatedAt
+    // The model's rules hold for what the file says too (a hand edit, another tool): a file
+    // that breaks them is unreadable, never rewritten. No allocation when all is well.
+    if let problem = ProcessRules.problems(p).first {
+      throw r.error("\(path()) \"\(name)\": \(problem)")
+    }
     self = p
   }
 }

@@ -5,6 +5,8 @@ public struct StatePaths: Sendable, Equatable {
   public init(home: String) { self.home = home }
 
   /// `--home DIR`, else `PROCCTL_HOME`, else `${XDG_STATE_HOME:-$HOME/.local/state}/procctl`.
+  /// Empty variables count as unset (as XDG's do); the CLI refuses an empty `--home` before
+  /// it gets here.
   public static func resolve(flag: String?, environment: [String: String]) -> StatePaths {
     if let f = flag, !f.isEmpty { return StatePaths(home: f) }
     if let h = environment["PROCCTL_HOME"], !h.isEmpty { return StatePaths(home: h) }

@@ -111,6 +111,11 @@ import Testing
     (["--instances", "51"], "instances must be between 1 and 50, got 51"),
     (["--instances", "-1"], "instances must be between 1 and 50, got -1"),
     (["--instances", "abc"], "invalid instances \"abc\": use a whole number from 1 to 50"),
+    (["--instances", "99999999999999999999"], "instances must be between 1 and 50, got 99999999999999999999"),
+    (
+      ["--instances", "+3"],
+      "invalid instances \"+3\": give the count from 1 to 50 without a '+' (to add instances to a process, use 'procctl scale NAME+3')"
+    ),
     (
       ["--size", "xl"],
       "unknown pod size \"xl\": use one of hobby, s1, s2, s3, s4, s5, c1, c2, c3, m1, m2, m3 (see 'procctl sizes')"
@@ -133,7 +138,26 @@ import Testing
     (["--env", "NOEQUALS"], "invalid --env \"NOEQUALS\": use KEY=VALUE (e.g. LOG_LEVEL=debug)"),
     (
       ["--min-uptime", "soon"],
-      "invalid --min-uptime \"soon\": use a duration such as 500ms, 10s, 2m or 1h (0 or more)"
+      "invalid --min-uptime \"soon\": use a duration such as 500ms, 10s or 2m, from 0 to 1h"
+    ),
+    // Numbers too large for the arithmetic are out of range, not a crash (was exit 132).
+    (
+      ["--stop-timeout", "9223372036854776"],
+      "invalid --stop-timeout \"9223372036854776\": too long; use a duration from 0 to 1h"
+    ),
+    (
+      ["--stop-timeout", "9223372036854775"],
+      "invalid --stop-timeout \"9223372036854775\": too long; use a duration from 0 to 1h"
+    ),
+    (["--stop-timeout", "61m"], "invalid --stop-timeout \"61m\": too long; use a duration from 0 to 1h"),
+    (["--min-uptime", "3601"], "invalid --min-uptime \"3601\": too long; use a duration from 0 to 1h"),
+    (
+      ["--type", "cron", "--schedule", "@daily", "--timeout", "9223372036854775807"],
+      "invalid --timeout \"9223372036854775807\": too long; use a duration from 0 to 30d"
+    ),
+    (
+      ["--type", "cron", "--schedule", "@daily", "--timeout", "31d"],
+      "invalid --timeout \"31d\": too long; use a duration from 0 to 30d"
     ),
     (["--concurrency", "maybe"], "invalid --concurrency \"maybe\": use forbid, allow or replace"),
     (["--log-max-size", "10 parsecs"], "invalid --log-max-size \"10 parsecs\": use a size such as 512KiB, 10MiB or 1GiB"),

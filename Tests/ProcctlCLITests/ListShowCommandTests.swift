@@ -82,4 +82,20 @@ import Testing
     expectOK(s.run(["show", "web"], env: ["PROCCTL_APP": "demo"]))
     expectOK(s.run(["show", "web", "--app", "demo"]))
   }
+
+  /// PROCCTL_APP is checked like --app: a bad name is exit 2 naming the variable, not "not found".
+  @Test(arguments: [
+    ["show", "web"], ["list"], ["scale", "web=3", "-y"], ["ps"], ["update", "web", "--env", "A=1"],
+    ["create", "-n", "api", "--command", "x", "-y"], ["delete", "web", "-y"],
+  ])
+  func badNameInProcctlAppIsAUsageError(_ args: [String]) {
+    let s = Sandbox().withDemo()
+    let before = s.stateBytes
+    expectInvalid(
+      s.run(args, env: ["PROCCTL_APP": "BAD"]),
+      "invalid name \"BAD\" (from PROCCTL_APP): use lowercase letters, digits and '-' (e.g. bad)")
+    #expect(s.stateBytes == before)
+    // --app wins over the variable, so a good --app still works.
+    if args[0] == "show" { expectOK(s.run(args + ["--app", "demo"], env: ["PROCCTL_APP": "BAD"])) }
+  }
 }

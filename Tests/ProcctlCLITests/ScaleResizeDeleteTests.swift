@@ -37,6 +37,59 @@ import Testing
     #expect(s.stateBytes == before)
   }
 
+  /// Numbers of any size are the range error (never a crash, never "nothing to change"); a
+  /// '+' after '=' is refused with the relative form as a hint.
+  static let hugeOrSigned: [([String], String)] = [
+    (
+      ["web", "+9223372036854775807"],
+      "scale web+9223372036854775807: 2 would become more than 50; instances must be between 1 and 50"
+    ),
+    (
+      ["web+9223372036854775807"],
+      "scale web+9223372036854775807: 2 would become more than 50; instances must be between 1 and 50"
+    ),
+    (
+      ["web", "-9223372036854775807"],
+      "scale web-9223372036854775807: 2 would become -9223372036854775805; instances must be between 1 and 50"
+    ),
+    (
+      ["web", "+99999999999999999999"],
+      "scale web+99999999999999999999: instances must be between 1 and 50, so a change is at most 49 either way"
+    ),
+    (
+      ["web", "-99999999999999999999"],
+      "scale web-99999999999999999999: instances must be between 1 and 50, so a change is at most 49 either way"
+    ),
+    (
+      ["web+99999999999999999999"],
+      "scale web+99999999999999999999: instances must be between 1 and 50, so a change is at most 49 either way"
+    ),
+    (
+      ["web-99999999999999999999"],
+      "scale web-99999999999999999999: instances must be between 1 and 50, so a change is at most 49 either way"
+    ),
+    (["web=99999999999999999999"], "instances must be between 1 and 50, got 99999999999999999999"),
+    (["web", "99999999999999999999"], "instances must be between 1 and 50, got 99999999999999999999"),
+    (
+      ["web=+3"],
+      "invalid instances \"+3\": give the count from 1 to 50 without a '+'; to add 3 instances use web+3"
+    ),
+  ]
+
+  @Test(arguments: hugeOrSigned)
+  func hugeNumbersAndSignsAreOneLineExit2(_ args: [String], _ message: String) {
+    let s = Sandbox().withDemo()
+    let before = s.stateBytes
+    expectInvalid(s.run(["scale"] + args + ["--yes"]), message)
+    #expect(s.stateBytes == before)
+  }
+
+  @Test func signedCountAfterASpaceIsRelative() {
+    let s = Sandbox().withDemo()
+    expectOK(s.run(["scale", "web", "+3", "--yes"]))
+    #expect(instances(s, "web") == 5)
+  }
+
   @Test func scaleNeedsConfirmationAndRefusesCronJobs() {
     let s = Sandbox().withDemo()
     let before = s.stateBytes
@@ -52,12 +105,9 @@ import Testing
       "cannot scale cron job \"job\": a cron job runs one instance per run")
   }
 
-  @Test func scaleDownNeedsNoPaymentMethodButStillConfirmation() throws {
+  @Test func scaleDownNeedsNoPaymentMethodButStillConfirmation() {
     let s = Sandbox().withDemo()
-    // Drop the payment method from the file (there is no command to clear it).
-    var st = s.state
-    st.removeValue(forKey: "paymentMethod")
-    try JSONSerialization.data(withJSONObject: st).write(to: URL(fileURLWithPath: s.home.stateFile))
+    expectOK(s.run(["billing", "payment-method", "unset"]))
     #expect(s.run(["scale", "web+1", "-y"]).exitCode == 1)
     #expect(s.run(["scale", "web-1"]).exitCode == 3)
     let r = s.run(["scale", "web-1", "--json", "--yes"])

@@ -36,6 +36,40 @@ import Testing
     #expect(r.stderr.hasPrefix("error: pod-size catalogue \(s.home.path)/sizes.json is invalid: "), "\(r)")
   }
 
+  /// A sizes.json without s1 breaks only the default: create says so and points at --size.
+  @Test func catalogueWithoutTheDefaultSize() throws {
+    let s = Sandbox()
+    try #"{"sizes":[{"name":"tiny","family":"standard","cpu":0.1,"memoryMB":64,"monthlyCents":100}]}"#
+      .write(toFile: s.home.path + "/sizes.json", atomically: true, encoding: .utf8)
+    expectOK(s.run(["billing", "payment-method", "set", "visa-4242"]))
+    let before = s.stateBytes
+    expectInvalid(
+      s.run(["create", "-a", "shop", "-n", "web", "--command", "x", "-y"]),
+      "the default pod size \"s1\" is not in \(s.home.path)/sizes.json (it has tiny): choose one with --size SIZE"
+    )
+    #expect(s.stateBytes == before)
+    expectInvalid(
+      s.run(["create", "-a", "shop", "-n", "web", "--command", "x", "--size", "s1", "-y"]),
+      "unknown pod size \"s1\": use one of tiny (see 'procctl sizes')")
+    expectOK(s.run(["create", "-a", "shop", "-n", "web", "--command", "x", "--size", "tiny", "-y"]))
+  }
+
+  /// A change of no application has no "app" field (not "app": "").
+  @Test func paymentMethodJSONHasNoAppField() {
+    let s = Sandbox()
+    let r = s.run(["billing", "payment-method", "set", "visa-4242", "--json"])
+    expectRun(r, exit: 0, stderr: "payment method set to visa-4242\n")
+    let j = json(r.stdout)
+    #expect(j["action"] as? String == "billing payment-method set")
+    #expect(j["app"] == nil, "\(r)")
+    #expect(!r.stdout.contains("\"app\""))
+    let u = json(s.run(["billing", "payment-method", "unset", "--json"]).stdout)
+    #expect(u["action"] as? String == "billing payment-method unset")
+    #expect(u["app"] == nil)
+    // A change of an application keeps it.
+    #expect(json(s.run(["apps", "create", "shop", "--json"]).stdout)["app"] as? String == "shop")
+  }
+
   @Test func billing() {
     let s = Sandbox().withDemo()
     expectOK(s.run(["create", "-a", "shop", "-n", "job", "-t", "cron", "--schedule", "@daily", "--command", "x", "-y"]))
@@ -121,6 +155,20 @@ import Testing
     #expect(top.stdout.contains("USAGE: procctl [--home DIR] <subcommand> [options]"))
     #expect(top.stdout.contains("  billing payment-method set\n"))
     #expect(top.stdout.hasSuffix("See 'procctl help <subcommand>' for detailed help.\n"))
+    #expect(top.stdout.contains("\nEXAMPLES:\n  procctl billing payment-method set visa-4242\n"))
+    #expect(top.stdout.contains("  procctl scale --app shop web=5 --yes\n"))
+    for group in [["apps"], ["billing", "payment-method"], ["cron"]] {
+      let g = s.run(group)
+      #expect(g.exitCode == 0 && g.stderr == "")
+      #expect(g.stdout.contains("\nSUBCOMMANDS:\n"))
+      #expect(g.stdout.contains("\nEXAMPLES:\n  procctl \(group.joined(separator: " ")) "), "\(g)")
+      #expect(s.run(["help"] + group).stdout == g.stdout)
+    }
+    #expect(s.run(["apps"]).stdout.contains("EXAMPLES:\n  procctl apps create shop\n  procctl apps list\n"))
+    // Duration flags state their limits.
+    let create = s.run(["help", "create"]).stdout
+    #expect(create.contains("SIGKILL; 0 to 1h. (default: 10s)"), "\(create)")
+    #expect(create.contains("30d. (default: none)"), "\(create)")
     let h = s.run(["help", "create"])
     #expect(h.exitCode == 0 && h.stderr == "")
     for section in ["OVERVIEW:", "USAGE: procctl create", "OPTIONS:", "EXAMPLES:", "See 'procctl help <subcommand>'"] {
@@ -147,5 +195,24 @@ import Testing
     let names = (json(s.run(["apps", "list", "--json", "--home", other.path]).stdout)["apps"] as? [[String: Any]])?
       .compactMap { $0["name"] as? String }
     #expect(names == ["a1", "a2", "a3", "a4"])
+  }
+
+  /// An empty --home is a usage error (never the default directory); an empty PROCCTL_HOME is
+  /// unset, like XDG variables.
+  @Test func emptyHome() throws {
+    let s = Sandbox().withDemo()
+    let message =
+      "invalid --home \"\": give a state directory (leave --home out to use $PROCCTL_HOME or the default)"
+    for args in [
+      ["--home", "", "list"], ["--home=", "list"], ["list", "--home", ""], ["list", "--home="],
+      ["apps", "--home", "", "create", "x"], ["apps", "create", "x", "--home", ""],
+    ] {
+      expectInvalid(s.run(args), message)
+    }
+    let xdg = TempHome()
+    defer { xdg.remove() }
+    expectOK(s.run(["apps", "create", "elsewhere"], env: ["PROCCTL_HOME": "", "XDG_STATE_HOME": xdg.path]))
+    #expect(FileManager.default.fileExists(atPath: xdg.path + "/procctl/state.json"))
+    #expect(!(s.state["apps"] as? [[String: Any]] ?? []).contains { $0["name"] as? String == "elsewhere" })
   }
 }

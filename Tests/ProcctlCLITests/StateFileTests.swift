@@ -31,6 +31,89 @@ struct StateFileTests {
     #expect(!FileManager.default.fileExists(atPath: s.home.stateFile + ".bak"))
   }
 
+  /// Read commands leave a corrupt file alone too (and say so the same way).
+  @Test(arguments: [["list"], ["show", "-a", "demo", "web"], ["ps"], ["billing"], ["apps", "list"]])
+  func corruptFileIsLeftByteForByteByReadCommands(_ args: [String]) throws {
+    let s = Sandbox()
+    try Self.corrupt.write(to: URL(fileURLWithPath: s.home.stateFile))
+    let r = s.run(args)
+    #expect(r.exitCode == 6, "\(r)")
+    #expect(r.stdout == "")
+    #expect(r.stderr.hasPrefix("error: state file \(s.home.stateFile) is unreadable: "), "\(r)")
+    #expect(r.stderr.split(separator: "\n").count == 1, "\(r)")
+    #expect(s.stateBytes == Self.corrupt)
+  }
+
+  /// state.json.bak is the previous version, byte for byte, after each change.
+  @Test func backupIsThePreviousVersionByteForByte() throws {
+    let s = Sandbox().withDemo()
+    let bak = s.home.stateFile + ".bak"
+    for args in [
+      ["scale", "web=3", "-y"], ["update", "web", "--env", "A=1"], ["resize", "web=s2", "-y"],
+    ] {
+      let before = try #require(s.stateBytes)
+      expectOK(s.run(args))
+      #expect(s.stateBytes != before)
+      #expect(FileManager.default.contents(atPath: bak) == before, "\(args)")
+    }
+    // Nothing to change: neither file moves.
+    let (state, backup) = (s.stateBytes, FileManager.default.contents(atPath: bak))
+    expectRun(s.run(["scale", "web=3", "-y"]), exit: 0, stderr: "nothing to change\n")
+    #expect(s.stateBytes == state)
+    #expect(FileManager.default.contents(atPath: bak) == backup)
+  }
+
+  /// A file that parses but breaks the model's rules (a hand edit, another tool) is unreadable
+  /// like a corrupt one: exit 6 naming the file and the problem, never rewritten.
+  static let ruleBreakers: [(String, String, String)] = [
+    ("\"name\": \"demo\"", "\"name\": \"BAD NAME\"",
+     "apps[0]: invalid name \"BAD NAME\": use lowercase letters, digits and '-' (e.g. bad-name)"),
+    ("\"instances\":2,", "\"instances\":999,",
+     "apps[0].processes[0] \"web\": instances must be between 1 and 50, got 999"),
+    ("\"name\":\"api\"", "\"name\":\"web\"",
+     "apps[0].processes[1]: process \"web\" appears twice (also processes[0])"),
+    ("\"stopTimeoutMs\":10000", "\"stopTimeoutMs\":9223372036854775000",
+     "apps[0].processes[0] \"web\": --stop-timeout must be between 0 and 1h, got 2562047788015h12m55s"),
+    ("\"name\":\"web\"", "\"name\":\"Web\"",
+     "apps[0].processes[0] \"Web\": invalid name \"Web\": use lowercase letters, digits and '-' (e.g. web)"),
+  ]
+
+  @Test(arguments: ruleBreakers)
+  func fileBreakingTheModelRulesIsUnreadable(_ find: String, _ replace: String, _ problem: String)
+    throws
+  {
+    let s = Sandbox().withDemo()
+    expectOK(s.run(["create", "-n", "api", "--command", "x", "--size", "hobby", "-y"]))
+    let text = String(decoding: try #require(s.stateBytes), as: UTF8.self)
+    #expect(text.contains(find))
+    let bad = Data(text.replacingOccurrences(of: find, with: replace).utf8)
+    try bad.write(to: URL(fileURLWithPath: s.home.stateFile))
+    for args in [["list"], ["scale", "-a", "demo", "api=2", "-y"], ["apps", "create", "x"]] {
+      let r = s.run(args)
+      #expect(r.exitCode == 6, "\(r)")
+      #expect(r.stdout == "")
+      #expect(
+        r.stderr.hasPrefix("error: state file \(s.home.stateFile) is unreadable: \(problem) at line "),
+        "\(r)")
+      #expect(r.stderr.hasSuffix("; it was left unchanged\n"), "\(r)")
+      #expect(s.stateBytes == bad)
+    }
+  }
+
+  @Test func duplicatedApplicationIsUnreadable() throws {
+    let s = Sandbox().withDemo()
+    var st = s.state
+    st["apps"] = (st["apps"] as? [Any] ?? []) + (st["apps"] as? [Any] ?? [])
+    let bad = try JSONSerialization.data(withJSONObject: st)
+    try bad.write(to: URL(fileURLWithPath: s.home.stateFile))
+    let r = s.run(["apps", "create", "x"])
+    #expect(r.exitCode == 6, "\(r)")
+    #expect(
+      r.stderr.contains("is unreadable: apps[1]: application \"demo\" appears twice (also apps[0])"),
+      "\(r)")
+    #expect(s.stateBytes == bad)
+  }
+
   @Test(arguments: changingCommands + [["list"], ["show", "-a", "demo", "web"], ["billing"]])
   func newerSchemaIsLeftByteForByte(_ args: [String]) throws {
     let s = Sandbox().withDemo()

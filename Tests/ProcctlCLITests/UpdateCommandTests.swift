@@ -98,4 +98,34 @@ import Testing
       s.run(["update", "nope", "--env", "A=1"]), exit: 4, stdout: "",
       stderr: "error: process \"nope\" not found in application \"demo\"; processes: web\n")
   }
+
+  /// Durations have a ceiling, the same in seconds and with units, and no number crashes.
+  @Test func durationsPastTheirLimit() {
+    let s = Sandbox().withDemo()
+    expectOK(s.run(["create", "-n", "job", "-t", "cron", "--schedule", "@daily", "--command", "x", "-y"]))
+    let before = s.stateBytes
+    for (args, message) in [
+      (["web", "--stop-timeout", "99999999999999999"],
+       "invalid --stop-timeout \"99999999999999999\": too long; use a duration from 0 to 1h"),
+      (["web", "--stop-timeout", "9223372036854775"],
+       "invalid --stop-timeout \"9223372036854775\": too long; use a duration from 0 to 1h"),
+      (["web", "--stop-timeout", "3601"],
+       "invalid --stop-timeout \"3601\": too long; use a duration from 0 to 1h"),
+      (["web", "--stop-timeout", "1h1s"],
+       "invalid --stop-timeout \"1h1s\": too long; use a duration from 0 to 1h"),
+      (["web", "--min-uptime", "2h"],
+       "invalid --min-uptime \"2h\": too long; use a duration from 0 to 1h"),
+      (["job", "--timeout", "9223372036854775807"],
+       "invalid --timeout \"9223372036854775807\": too long; use a duration from 0 to 30d"),
+    ] {
+      expectInvalid(s.run(["update"] + args), message)
+    }
+    #expect(s.stateBytes == before)
+    // The limits themselves are accepted, in either form.
+    expectOK(s.run(["update", "web", "--stop-timeout", "3600"]))
+    #expect(s.process("demo", "web")?["stopTimeoutMs"] as? Int == 3_600_000)
+    expectOK(s.run(["update", "web", "--stop-timeout", "1h", "--min-uptime", "1h"]))
+    expectOK(s.run(["update", "job", "--timeout", "30d"]))
+    #expect(s.process("demo", "job")?["timeoutMs"] as? Int == 2_592_000_000)
+  }
 }

@@ -13,7 +13,7 @@ struct JSONCodecTests {
       size: "s2", instances: 3, env: ["B": "two", "A": "1", "EMPTY": "", "Z\"": "\u{1f}"], cwd: "/srv/app",
       createdAt: t, updatedAt: Timestamp(epochMs: t.epochMs + 5))
     worker.minUptimeMs = 250
-    worker.logMaxSize = 1024
+    worker.logMaxSize = 4096
     worker.logFiles = 2
     worker.restartGeneration = 7
     let cron = ProcessSpec(
@@ -182,7 +182,7 @@ struct JSONCodecTests {
       "name": "shop",
       "createdAt": "2026-09-21T14:13:20.123Z",
       "processes": [
-        {"name":"price-calc","type":"worker","command":"echo \"hi\" \\ there\n\t\u0001\#u{7f}é😀/","size":"s2","instances":3,"env":{"A":"1","B":"two","EMPTY":"","Z\"":"\u001f"},"cwd":"/srv/app","minUptimeMs":250,"stopTimeoutMs":10000,"logMaxSize":1024,"logFiles":2,"restartGeneration":7,"createdAt":"2026-09-21T14:13:20.123Z","updatedAt":"2026-09-21T14:13:20.128Z"},
+        {"name":"price-calc","type":"worker","command":"echo \"hi\" \\ there\n\t\u0001\#u{7f}é😀/","size":"s2","instances":3,"env":{"A":"1","B":"two","EMPTY":"","Z\"":"\u001f"},"cwd":"/srv/app","minUptimeMs":250,"stopTimeoutMs":10000,"logMaxSize":4096,"logFiles":2,"restartGeneration":7,"createdAt":"2026-09-21T14:13:20.123Z","updatedAt":"2026-09-21T14:13:20.128Z"},
         {"name":"nightly","type":"cron","command":"run-report","size":"hobby","instances":1,"env":{},"cwd":"/","schedule":"0 3 * * *","timeZone":"Europe/Amsterdam","minUptimeMs":1000,"stopTimeoutMs":10000,"concurrency":"replace","timeoutMs":60000,"catchUp":"once","restartGeneration":0,"createdAt":"1969-12-31T23:59:59.999Z","updatedAt":"1970-01-01T00:00:00.000Z"}
       ]
     },

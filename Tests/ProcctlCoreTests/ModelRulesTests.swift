@@ -31,6 +31,21 @@ struct ModelRulesTests {
     #expect(try Limits.instances("50") == 50)
   }
 
+  /// Too many digits for an Int is the range error like 51; a '+' is refused with a hint.
+  @Test func instancesHugeOrSigned() {
+    #expect(throws: CoreError.invalid("instances must be between 1 and 50, got 99999999999999999999")) {
+      try Limits.instances("99999999999999999999")
+    }
+    #expect(throws: CoreError.invalid("instances must be between 1 and 50, got -99999999999999999999")) {
+      try Limits.instances("-99999999999999999999")
+    }
+    #expect(
+      throws: CoreError.invalid(
+        "invalid instances \"+3\": give the count from 1 to 50 without a '+'; to add 3 instances use web+3")
+    ) { try Limits.instances("+3", relativeHint: "web+3") }
+    #expect(throws: CoreError.self) { try Limits.instances("+") }
+  }
+
   @Test func catalogue() throws {
     let c = SizeCatalogue.builtIn
     #expect(c.sizes.map(\.name) == ["hobby", "s1", "s2", "s3", "s4", "s5", "c1", "c2", "c3", "m1", "m2", "m3"])
@@ -104,12 +119,36 @@ struct ModelRulesTests {
     ("0", 0),
   ])
   func durations(_ text: String, _ ms: Int) throws {
-    #expect(try DurationSpec.parseMs(text, flag: "--x") == ms)
+    #expect(try DurationSpec.parseMs(text, flag: "--x", maxMs: 86_400_000) == ms)
   }
 
   @Test(arguments: ["", "soon", "-1s", "1x", "s", "1s2"])
   func badDurations(_ text: String) {
-    #expect(throws: CoreError.self) { try DurationSpec.parseMs(text, flag: "--x") }
+    #expect(throws: CoreError.self) { try DurationSpec.parseMs(text, flag: "--x", maxMs: 86_400_000) }
+  }
+
+  /// Numbers of any length are out of range, never an overflow trap; bare seconds and units
+  /// share the bound (3600 and 1h are both the limit, 3601 and 1h0m1s both past it).
+  @Test(arguments: [
+    "9223372036854776", "9223372036854775807", "99999999999999999999", "3601", "1h0m1s", "61m",
+    "3600001ms", "9223372036854775807ms", "1" + String(repeating: "0", count: 400) + "s", "2d",
+  ])
+  func durationsPastTheLimit(_ text: String) {
+    #expect(throws: CoreError.invalid("invalid --x \"\(text)\": too long; use a duration from 0 to 1h")) {
+      try DurationSpec.parseMs(text, flag: "--x", maxMs: 3_600_000)
+    }
+  }
+
+  @Test func durationLimitIsInclusiveAndSaidInDays() throws {
+    #expect(try DurationSpec.parseMs("3600", flag: "--x", maxMs: 3_600_000) == 3_600_000)
+    #expect(try DurationSpec.parseMs("1h", flag: "--x", maxMs: 3_600_000) == 3_600_000)
+    #expect(try DurationSpec.parseMs("30d", flag: "--x", maxMs: Limits.cronTimeoutMaxMs) == 2_592_000_000)
+    #expect(DurationSpec.describeLimit(ms: Limits.cronTimeoutMaxMs) == "30d")
+    #expect(DurationSpec.describeLimit(ms: Limits.stopTimeoutMaxMs) == "1h")
+    #expect(throws: CoreError.invalid(
+      "invalid --x \"soon\": use a duration such as 500ms, 10s or 2m, from 0 to 30d")) {
+      try DurationSpec.parseMs("soon", flag: "--x", maxMs: Limits.cronTimeoutMaxMs)
+    }
   }
 
   @Test func durationDescriptions() {
@@ -156,6 +195,19 @@ struct ModelRulesTests {
     s.logFiles = 0
     s.logMaxSize = 10
     #expect(ProcessRules.problems(s).count == 2)
+    var d = spec(.worker)
+    d.stopTimeoutMs = Limits.stopTimeoutMaxMs + 1
+    d.minUptimeMs = -1
+    #expect(
+      ProcessRules.problems(d) == [
+        .invalid("--min-uptime must be between 0 and 1h, got -1ms"),
+        .invalid("--stop-timeout must be between 0 and 1h, got 3600.001s"),
+      ])
+    var c = spec(.cron, schedule: "@daily")
+    c.timeoutMs = Limits.cronTimeoutMaxMs
+    #expect(ProcessRules.problems(c).isEmpty)
+    c.timeoutMs = Limits.cronTimeoutMaxMs + 1000
+    #expect(ProcessRules.problems(c) == [.invalid("--timeout must be between 0 and 30d, got 720h1s")])
   }
 
   @Test func stateRoundTrip() throws {
@@ -167,9 +219,11 @@ struct ModelRulesTests {
     p.catchUp = .once
     p.logMaxSize = 1 << 20
     p.logFiles = 3
+    var worker = spec(.worker, instances: 3)
+    worker.name = "w"
     let doc = StateDocument(
       revision: 7, paymentMethod: "visa-4242",
-      apps: [Application(name: "demo", createdAt: Timestamp(epochMs: 1_700_000_000_123), processes: [p, spec(.worker, instances: 3)])])
+      apps: [Application(name: "demo", createdAt: Timestamp(epochMs: 1_700_000_000_123), processes: [p, worker])])
     let back = try StateDocument(jsonBytes: doc.jsonBytes())
     #expect(back == doc)
   }

@@ -38,6 +38,8 @@ public struct CreateCommand: Command {
   public var type: String
   public var command: String
   public var size: String
+  /// False when `--size` was left out and `size` is the default.
+  public var sizeGiven: Bool
   public var instances: String
   public var env: [String]
   var settings: ProcessSettings
@@ -50,6 +52,7 @@ public struct CreateCommand: Command {
     type = args.value("type") ?? "worker"
     command = try args.required("command", "CMD")
     size = args.value("size") ?? SizeCatalogue.defaultSizeName
+    sizeGiven = args.value("size") != nil
     instances = args.value("instances") ?? "1"
     env = args.values("env")
     settings = ProcessSettings(args)
@@ -94,15 +97,23 @@ public struct CreateCommand: Command {
 
   public func run(_ context: Context) throws -> Int32 {
     let spec = try spec(cwdBase: context.workingDirectory, now: context.now())
-    let podSize = try context.store.catalogue().require(spec.size)
+    let named = try context.appNamed(app)
+    let catalogue = try context.store.catalogue()
+    if !sizeGiven && catalogue.size(named: spec.size) == nil {
+      // A sizes.json that replaces the catalogue may leave out s1: say so, not "unknown size".
+      let names = catalogue.sizes.map(\.name).joined(separator: ", ")
+      throw CoreError.invalid(
+        "the default pod size \"\(spec.size)\" is not in \(context.paths.sizesFile)"
+          + " (it has \(names)): choose one with --size SIZE")
+    }
+    let podSize = try catalogue.require(spec.size)
     if !FileIO.exists(spec.cwd) {
       context.note("warning: working directory \(spec.cwd) does not exist (yet)")
     }
     return try ChangeFlow.perform(context, flags: flags) { doc, _ in
       let appName: String
       var newApp = false
-      if let named = app ?? context.appFromEnvironment {
-        try Lookup.checkAppName(named)
+      if let named {
         appName = named
         if doc.app(named: named) == nil {
           doc.apps.append(Application(name: named, createdAt: spec.createdAt))

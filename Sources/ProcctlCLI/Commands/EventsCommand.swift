@@ -44,7 +44,7 @@ public struct EventsCommand: Command {
 
   public func run(_ context: Context) throws -> Int32 {
     let logsDir = context.paths.logsDir
-    let filter = app ?? context.appFromEnvironment
+    let filter = try context.appNamed(app)
     let follower = follow ? LogFollower.events(logsDir: logsDir, app: filter) : nil
     let records = LogReader.events(
       logsDir: logsDir, app: filter, lines: try LogRendering.lineCount(lines) ?? 50)

@@ -31,9 +31,9 @@ public struct ListCommand: Command {
   public func validate() throws { try Lookup.checkAppName(app) }
 
   public func run(_ context: Context) throws -> Int32 {
+    let filter = try context.appNamed(app)
     let doc = try context.store.read()
     let catalogue = try context.store.catalogue()
-    let filter = app ?? context.appFromEnvironment
     if let filter { _ = try Lookup.app(filter, in: doc, context: context) }
     var rows = ProcessListing.rows(doc, catalogue: catalogue, app: filter)
     // RUNNING/desired from the running supervisor's status; without one the INSTANCES column

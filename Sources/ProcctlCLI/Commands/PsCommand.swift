@@ -52,9 +52,9 @@ public struct PsCommand: Command {
   }
 
   public func run(_ context: Context) throws -> Int32 {
+    var appFilter = try context.appNamed(app)
     let doc = try context.store.read()
     let catalogue = try context.store.catalogue()
-    var appFilter = app ?? context.appFromEnvironment
     if process != nil || appFilter != nil {
       // A process name needs its application: --app, PROCCTL_APP, else the only one.
       appFilter = doc.apps[try Lookup.app(appFilter, in: doc, context: context)].name
