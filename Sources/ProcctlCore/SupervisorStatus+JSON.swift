@@ -82,6 +82,7 @@ extension InstanceStatus: JSONWritable, JSONReadable {
     w.member("procStartTicks", ifPresent: procStartTicks.map { Int(truncatingIfNeeded: $0) })
     w.member("process", process)
     w.member("restarts", restarts)
+    w.member("rollout", ifPresent: rollout)
     w.member("size", size)
     w.member("startedAt", ifPresent: startedAt)
     w.member("state", state)
@@ -136,6 +137,8 @@ extension InstanceStatus: JSONWritable, JSONReadable {
         s.cgroup = try r.optional { (r) throws(JSONError) in try r.readStrings() }
       } else if r.keyIs("cpuUsecAtStart") {
         s.cpuUsecAtStart = try r.optionalInt()
+      } else if r.keyIs("rollout") {
+        s.rollout = try r.optionalString()
       } else {
         try r.skipValue()
       }

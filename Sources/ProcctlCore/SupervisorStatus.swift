@@ -63,6 +63,9 @@ public struct InstanceStatus: Sendable, Equatable {
   /// The group's CPU time (µs) when the current process started: `ps` subtracts it to show the
   /// CPU used by this run (the group is reused across restarts).
   public var cpuUsecAtStart: Int?
+  /// While the rolling restart of its process is paused: why ("demo/web.1 could not start with
+  /// the new spec: ..."), on every instance of the process; nil otherwise.
+  public var rollout: String?
 
   public init(
     app: String, process: String, instance: Int, state: String, pid: Int32? = nil,

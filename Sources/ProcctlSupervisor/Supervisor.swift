@@ -432,7 +432,9 @@ public final class Supervisor {
           if let inst = group.instances[index] {
             inst.machine.minUptimeMs = spec.minUptimeMs
             inst.machine.stopTimeoutMs = spec.stopTimeoutMs
-            if !inst.machine.hasProcess {
+            // One in backoff keeps the spec it failed with: `rollingStep` starts it at once
+            // when that is outdated, without waiting out the old spec's crash-loop delay.
+            if case .exited = inst.machine.state {
               inst.spec = spec
               inst.size = size
             }
@@ -463,26 +465,83 @@ public final class Supervisor {
     trimPending = true
   }
 
-  /// Rolling restart: while an instance runs with an outdated spec, restart the lowest-numbered
-  /// one, but only when no other instance of the process is mid-restart (one at a time).
+  /// Rolling restart, one instance at a time: while an instance runs with an outdated spec (or
+  /// size), restart the lowest-numbered one, but only once every instance already on the new
+  /// spec is up, that is has run for its min-uptime (state `running`; Kubernetes'
+  /// minReadySeconds): rolling N instances takes at least N x min-uptime. A replacement that
+  /// fails (spawn error, quick exit: backoff) pauses the roll; the others keep the old spec and
+  /// the reason is in the events and in status until it is up or the spec changes again. An
+  /// outdated instance in backoff is down anyway: it starts at once with the new spec.
   private func rollingStep(_ key: ProcessKey) {
     guard phase == .running, let group = groups[key], let desired = group.desired else { return }
     var next: Instance?
-    for inst in group.instances.values {
-      if case .stopping(then: .restart) = inst.machine.state { return }
-      guard inst.key.index <= desired.instances,
-        inst.spec.needsRestart(comparedTo: desired) || inst.size != group.size
-      else { continue }
+    var revive: [Instance] = []
+    var failing: Instance?
+    var waiting = false
+    var outdated = 0
+    for inst in group.instances.values where inst.key.index <= desired.instances {
+      let old = inst.spec.needsRestart(comparedTo: desired) || inst.size != group.size
+      if old { outdated += 1 }
       switch inst.machine.state {
+      case .stopping(then: .restart):
+        return
       case .starting, .running:
-        if next == nil || inst.key.index < next!.key.index { next = inst }
-      case .backoff, .stopping, .exited: break
+        if old {
+          if next.map({ inst.key.index < $0.key.index }) ?? true { next = inst }
+        } else if inst.machine.state == .starting {
+          waiting = true
+        }
+      case .backoff:
+        if old {
+          revive.append(inst)
+        } else if failing.map({ inst.key.index < $0.key.index }) ?? true {
+          failing = inst
+        }
+      case .stopping(then: .remove), .exited:
+        break
       }
     }
-    if let next {
-      events.emit(.restarting(next.key, reason: "rolling restart"))
-      apply(next, .restart)
+    if !revive.isEmpty {
+      // Each apply comes back here with the instance started (or failing on the new spec).
+      for inst in revive.sorted(by: { $0.key.index < $1.key.index }) {
+        events.emit(.restarting(inst.key, reason: "new spec, not waiting out its backoff"))
+        apply(inst, .newSpec)
+      }
+      return
     }
+    guard let next else {
+      setRollPaused(group, nil, resumed: "every instance runs the current spec")
+      return
+    }
+    if let failing {
+      let others = outdated == 1 ? "1 instance keeps" : "\(outdated) instances keep"
+      setRollPaused(group, "\(failureText(failing)); \(others) the previous spec", resumed: "")
+      return
+    }
+    setRollPaused(group, nil, resumed: waiting ? "the new spec is starting" : "the new spec is up")
+    if waiting { return }
+    events.emit(.restarting(next.key, reason: "rolling restart"))
+    apply(next, .newSpec)
+  }
+
+  /// Records (and reports once) that `group`'s roll is paused for `reason`, or no longer is.
+  private func setRollPaused(_ group: ProcessGroup, _ reason: String?, resumed: String) {
+    guard group.rollPaused != reason else { return }
+    if let reason {
+      events.emit(.rollPaused(group.key, reason: reason))
+    } else {
+      events.emit(.rollResumed(group.key, reason: resumed))
+    }
+    group.rollPaused = reason
+    statusDirty = true
+  }
+
+  /// Why a replacement on the new spec is not up: its spawn error, or its quick exit.
+  private func failureText(_ inst: Instance) -> String {
+    if let error = inst.error { return "\(inst.key) could not start with the new spec: \(error)" }
+    let exit = inst.lastExit.map { " (\($0))" } ?? ""
+    let uptime = EventLog.msText(inst.machine.minUptimeMs)
+    return "\(inst.key) exited\(exit) before its min-uptime of \(uptime) with the new spec"
   }
 
   /// A new pod size for running instances: rewritten in their cgroups where possible; the
@@ -868,6 +927,7 @@ public final class Supervisor {
       var st = inst.status()
       st.cgroup = limits?.dirs(inst.key)
       st.cpuUsecAtStart = limits?.cpuUsecAtStart(inst.key)
+      st.rollout = groups[inst.key.processKey]?.rollPaused
       list.append(st)
     }
     var status = SupervisorStatus(

@@ -13,7 +13,9 @@ public struct PsCommand: Command {
     desired instances are shown as 'not running' and a note says so (exit 0). JSON fields:
     supervisor {running, pid, startedAt}, instances [{app, process, instance, name, state, pid,
     startedAt, uptimeMs, restarts, lastExit {code|signal|spawnError}, lastExitAt, nextStartAt,
-    backoffAttempts, error, size, cpu, memoryMB, memoryUsedBytes, cpuTimeMs, cpuUsed, desired}]
+    backoffAttempts, error, rollout, size, cpu, memoryMB, memoryUsedBytes, cpuTimeMs, cpuUsed,
+    desired}] (rollout: why the rolling restart of its process is paused, also printed under
+    the table)
     (memoryUsedBytes: the instance's cgroup's current memory; cpuTimeMs: CPU time of this run;
     cpuUsed: its average in cores since it started; absent without cgroups). MEM and CPU show
     use next to the limit: '23M/256M', '0.24/0.25'. Cron jobs get their own table (NEXT RUN,
@@ -165,7 +167,15 @@ public struct PsCommand: Command {
         r.lastExit?.short ?? "-", next, r.size, PsCommand.memory(r), PsCommand.cpu(r),
       ])
     }
-    return t.render()
+    // A paused rolling restart, once per process, under the table: the rows alone show one
+    // instance in backoff and the others running, not that the update is stuck.
+    var paused: [String] = []
+    for r in rows {
+      guard let why = r.rollout else { continue }
+      let line = "rolling restart of \(r.app)/\(r.process) paused: \(why)\n"
+      if !paused.contains(line) { paused.append(line) }
+    }
+    return t.render() + paused.joined()
   }
 
   /// "23M/256M": current use next to the limit ("-/256M" without cgroups).
@@ -233,6 +243,8 @@ struct InstanceView {
   var nextStartAt: String?
   var backoffAttempts: Int?
   var error: String?
+  /// Why the rolling restart of its process is paused, while it is.
+  var rollout: String?
   var size: String
   var cpu: Double?
   var memoryMB: Int?
@@ -273,6 +285,7 @@ struct InstanceView {
     nextStartAt = s.nextStartAt?.description
     backoffAttempts = s.backoffAttempts
     error = s.error
+    rollout = s.rollout
     size = s.size
     cpu = Double(s.milliCPU) / 1000
     memoryMB = s.memoryMB
@@ -335,6 +348,7 @@ extension InstanceView: JSONWritable {
     w.member("pid", ifPresent: pid.map { Int($0) })
     w.member("process", process)
     w.member("restarts", ifPresent: restarts)
+    w.member("rollout", ifPresent: rollout)
     w.member("size", size)
     w.member("startedAt", ifPresent: startedAt)
     w.member("state", state)
