@@ -27,6 +27,9 @@ public enum SupervisorEvent: Sendable {
   case restarting(InstanceKey, reason: String)
   case deleted(ProcessKey)
   case orphanKilled(pid: Int32, owner: String)
+  /// A process adopted from an instance that carries no instance marker (its environment was
+  /// cleared) and left the instance's process group.
+  case unmarkedOrphanKilled(pid: Int32)
   case stateUnreadable(reason: String)
   case shuttingDown(signal: Int32, instances: Int)
   case escalating(signal: Int32)
@@ -43,7 +46,7 @@ public enum SupervisorEvent: Sendable {
       .rollPaused(let p, _), .rollResumed(let p, _):
       return p.app
     case .supervisorStarted, .supervisorStopped, .leftoversKilled, .orphanKilled,
-      .stateUnreadable,
+      .unmarkedOrphanKilled, .stateUnreadable,
       .shuttingDown,
       .escalating, .note:
       return nil
@@ -76,6 +79,8 @@ public enum SupervisorEvent: Sendable {
     case .restarting(let k, let reason): return "\(k) restarting (\(reason))"
     case .deleted(let p): return "\(p) removed: stopping its instances"
     case .orphanKilled(let pid, let owner): return "killed pid \(pid) left behind by \(owner)"
+    case .unmarkedOrphanKilled(let pid):
+      return "killed pid \(pid): an orphan without an instance marker"
     case .rollPaused(let p, let why): return "\(p) rolling restart paused: \(why)"
     case .rollResumed(let p, let why): return "\(p) rolling restart resumed: \(why)"
     case .stateUnreadable(let reason): return "state not applied: \(reason)"

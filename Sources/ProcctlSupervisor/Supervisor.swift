@@ -578,6 +578,9 @@ public final class Supervisor {
     }
     statusDirty = true
     if phase == .running { rollingStep(inst.key.processKey) }
+    // A daemon an instance forks as it starts is adopted silently (no SIGCHLD): look at what
+    // was adopted when the instance has proved up, not only when a child exits.
+    if case .uptimeReached = event { sweepOrphans() }
   }
 
   private func perform(_ effect: InstanceEffect, _ inst: Instance) -> InstanceEvent? {
@@ -800,35 +803,52 @@ public final class Supervisor {
     }
   }
 
-  /// Ends orphans adopted from instances that are no longer running as the incarnation that
-  /// started them (a daemon double-forked by an instance that has since stopped or restarted).
+  /// Ends what was adopted (as child subreaper) from instances and is not allowed to stay.
+  /// Every child that is not an instance, a cron run or the guard came from one of them:
+  /// - one carrying a PROCCTL_INSTANCE_ID marker lives while the incarnation that started it
+  ///   runs (`starting`/`running`), and is ended after;
+  /// - one without (it cleared its environment) lives while it stays in the process group of a
+  ///   running instance or cron run (stops, the guard and the next `up` end that group);
+  ///   anything else is ended at once: nothing could attribute it later.
   private func sweepOrphans() {
     let kids = children()
     let cronPids = Set(cron?.activePids ?? [])
-    if kids.count <= byPid.count + cronPids.count + 1 { return }
+    let guardPid = guardProcess?.pid
+    if kids.count <= byPid.count + cronPids.count + (guardPid == nil ? 0 : 1) { return }
     var live = Set(cron?.activeRuns.map { "\(runID)/\($0.app)/\($0.process)/run/\($0.id)" } ?? [])
+    var liveGroups = cronPids
     for inst in byPid.values {
       switch inst.machine.state {
-      case .starting, .running: live.insert(inst.runID)
+      case .starting, .running:
+        live.insert(inst.runID)
+        liveGroups.insert(inst.pid)
       case .backoff, .stopping, .exited: break
       }
     }
     var env = [CChar](repeating: 0, count: 65536)
-    for pid in kids where byPid[pid] == nil && pid != guardProcess?.pid && !cronPids.contains(pid) {
+    for pid in kids where byPid[pid] == nil && pid != guardPid && !cronPids.contains(pid) {
       let n = env.withUnsafeMutableBufferPointer {
         cprocctl_read_environ(pid, $0.baseAddress, $0.count)
       }
-      guard n > 0 else { continue }
-      let id = environValue(env, count: n, name: "PROCCTL_INSTANCE_ID=")
-      guard let id else {
-        if phase != .running { killTree(pid) }
+      if n < 0 { continue }  // gone already
+      if n > 0, let id = environValue(env, count: n, name: "PROCCTL_INSTANCE_ID=") {
+        if live.contains(id) && phase == .running { continue }
+        // id: RUN/APP/PROCESS/INDEX/SEQ
+        let parts = id.split(separator: "/").map(String.init)
+        let owner = parts.count >= 4 ? "\(parts[1])/\(parts[2]).\(parts[3])" : id
+        events.emit(.orphanKilled(pid: pid, owner: owner))
+        killTree(pid)
         continue
       }
-      if live.contains(id) && phase == .running { continue }
-      // id: RUN/APP/PROCESS/INDEX/SEQ
-      let parts = id.split(separator: "/").map(String.init)
-      let owner = parts.count >= 4 ? "\(parts[1])/\(parts[2]).\(parts[3])" : id
-      events.emit(.orphanKilled(pid: pid, owner: owner))
+      // An empty environment is also what a zombie shows: the next SIGCHLD reaps it.
+      if isGoneOrExiting(pid) { continue }
+      let pgid = getpgid(pid)
+      if phase == .running && pgid > 0 && liveGroups.contains(pgid) { continue }
+      if pgid > 0, let owner = byPid[pgid] {
+        events.emit(.orphanKilled(pid: pid, owner: owner.key.description))
+      } else {
+        events.emit(.unmarkedOrphanKilled(pid: pid))
+      }
       killTree(pid)
     }
   }
