@@ -455,6 +455,7 @@ public final class Supervisor {
     }
     for (key, group) in groups where !wanted.contains(key) && group.desired != nil {
       group.desired = nil
+      group.rollPaused = nil
       events.emit(.deleted(key))
       for inst in group.instances.values.sorted(by: { $0.key.index < $1.key.index }) {
         apply(inst, .stop)

@@ -91,7 +91,8 @@ import Testing
     #expect(await h.waitRunning("r", count: 3))
     let old = (1...3).compactMap { h.instance("r", $0)?.pid }
     #expect(old.count == 3)
-    #expect(h.procctl(["update", "--app", "demo", "r", "--env", "COLOR=blue", "--yes"]).exitCode == 0)
+    let update = h.procctl(["update", "--app", "demo", "r", "--env", "COLOR=blue", "--yes"])
+    #expect(update.exitCode == 0, "\(update)")
     #expect(
       await waitUntil(timeout: .seconds(15)) {
         let now = (1...3).map { h.instance("r", $0) }
@@ -139,10 +140,8 @@ import Testing
     }
     let log = h.upLog()
     #expect(!log.contains("demo/sc.2 stopping") && !log.contains("demo/sc.3 stopping"))
-    #expect(
-      log.contains(
-        "demo/sc rolling restart paused: demo/sc.1 could not start with the new spec: chdir \(missing)"
-      ), "\(log)")
+    let paused = "demo/sc rolling restart paused: demo/sc.1 could not start with the new spec"
+    #expect(log.contains("\(paused): chdir \(missing)"), "\(log)")
     #expect(log.contains("2 instances keep the previous spec"))
     #expect(h.instance("sc", 1)?.rollout?.contains("could not start") == true)
     let ps = h.procctl(["ps", "--app", "demo"])

@@ -151,7 +151,8 @@ final class SupervisorHarness: @unchecked Sendable {
   func recordDescendants() {
     var todo = supervisors.filter(\.isRunning).map(\.processIdentifier)
     while let pid = todo.popLast() {
-      for task in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? [] {
+      let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+      for task in tasks {
         guard
           let s = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)
         else { continue }
