@@ -48,6 +48,7 @@ import Testing
       backoffAttempts: 4, error: "e", size: "s1", milliCPU: 500, memoryMB: 1024)
     inst.cgroup = ["/sys/fs/cgroup/x"]
     inst.cpuUsecAtStart = 5
+    inst.rollout = "a/p.1 could not start with the new spec: chdir /x"
     var status = SupervisorStatus(
       pid: 1, procStartTicks: 2, startedAt: t, updatedAt: t, revision: 3, apps: ["a"],
       instances: [inst])
