@@ -503,7 +503,9 @@ public final class Supervisor {
       }
     }
     if !revive.isEmpty {
-      // Each apply comes back here with the instance started (or failing on the new spec).
+      // A new spec is a new chance: a pause is reported again if it fails too. Each apply comes
+      // back here with the instance started (or failing on the new spec).
+      setRollPaused(group, nil, resumed: "the spec changed")
       for inst in revive.sorted(by: { $0.key.index < $1.key.index }) {
         events.emit(.restarting(inst.key, reason: "new spec, not waiting out its backoff"))
         apply(inst, .newSpec)
@@ -519,8 +521,10 @@ public final class Supervisor {
       setRollPaused(group, "\(failureText(failing)); \(others) the previous spec", resumed: "")
       return
     }
-    setRollPaused(group, nil, resumed: waiting ? "the new spec is starting" : "the new spec is up")
+    // A pause stands while its instance retries (starting again is not being up), so a crash
+    // loop reports it once, not at every attempt.
     if waiting { return }
+    setRollPaused(group, nil, resumed: "the new spec is up")
     events.emit(.restarting(next.key, reason: "rolling restart"))
     apply(next, .newSpec)
   }
