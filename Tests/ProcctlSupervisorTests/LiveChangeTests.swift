@@ -143,6 +143,8 @@ import Testing
     let paused = "demo/sc rolling restart paused: demo/sc.1 could not start with the new spec"
     #expect(log.contains("\(paused): chdir \(missing)"), "\(log)")
     #expect(log.contains("2 instances keep the previous spec"))
+    // Reported once, not at every retry.
+    #expect(log.components(separatedBy: "rolling restart paused").count == 2, "\(log)")
     #expect(h.instance("sc", 1)?.rollout?.contains("could not start") == true)
     let ps = h.procctl(["ps", "--app", "demo"])
     #expect(
