@@ -34,7 +34,7 @@ public struct InstanceMachine: Sendable, Equatable {
       return [.spawn]
     case (.exited, .spawned), (.exited, .spawnFailed), (.exited, .uptimeReached),
       (.exited, .exited), (.exited, .backoffElapsed), (.exited, .stop), (.exited, .restart),
-      (.exited, .stopTimeout), (.exited, .kill):
+      (.exited, .stopTimeout), (.exited, .kill), (.exited, .newSpec):
       return []
 
     // starting: the process runs but has not yet proved healthy.
@@ -58,6 +58,11 @@ public struct InstanceMachine: Sendable, Equatable {
     case (.starting, .restart), (.running, .restart):
       state = .stopping(then: .restart)
       return stopTerm
+    case (.starting, .newSpec), (.running, .newSpec):
+      // A crash loop of the old spec says nothing about the new one.
+      backoff.reset()
+      state = .stopping(then: .restart)
+      return stopTerm
     case (.starting, .kill), (.running, .kill):
       state = .stopping(then: .remove)
       return [.cancelTimer, .signal(.kill)]
@@ -79,6 +84,11 @@ public struct InstanceMachine: Sendable, Equatable {
       return [.spawn]
     case (.backoff, .restart):
       // An operator's restart does not wait out the crash-loop delay.
+      state = .starting
+      return [.cancelTimer, .spawn]
+    case (.backoff, .newSpec):
+      // A changed spec (the fix for what made it crash, say) starts at once, with a fresh delay.
+      backoff.reset()
       state = .starting
       return [.cancelTimer, .spawn]
     case (.backoff, .stop), (.backoff, .kill):
@@ -109,7 +119,8 @@ public struct InstanceMachine: Sendable, Equatable {
       state = .stopping(then: .remove)
       return []
     case (.stopping, .spawned), (.stopping, .spawnFailed), (.stopping, .uptimeReached),
-      (.stopping, .backoffElapsed):
+      (.stopping, .backoffElapsed), (.stopping, .newSpec):
+      // A restart spawns with the desired spec anyway; a stop to remove stays one.
       return []
     }
   }
@@ -163,8 +174,11 @@ public enum InstanceEvent: Sendable, Equatable {
   case backoffElapsed
   /// It is no longer wanted (scaled down, deleted, supervisor stopping).
   case stop
-  /// Stop it and start it again (rolling update, `procctl restart`).
+  /// Stop it and start it again (`procctl restart --instance`).
   case restart
+  /// Its process's spec changed (rolling update, `procctl restart` of the whole process): like
+  /// `restart`, but also resets the crash-loop delay, and one in backoff starts at once.
+  case newSpec
   /// The stop timeout passed (timer).
   case stopTimeout
   /// Stop it now with SIGKILL (second SIGINT/SIGTERM to `procctl up`).

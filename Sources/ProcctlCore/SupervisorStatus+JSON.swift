@@ -83,6 +83,7 @@ extension InstanceStatus: JSONWritable, JSONReadable {
     w.member("procStartTicks", ifPresent: procStartTicks.map { Int(truncatingIfNeeded: $0) })
     w.member("process", process)
     w.member("restarts", restarts)
+    w.member("rollout", ifPresent: rollout)
     w.member("size", size)
     w.member("startedAt", ifPresent: startedAt)
     w.member("state", state)
@@ -139,6 +140,8 @@ extension InstanceStatus: JSONWritable, JSONReadable {
         s.cpuUsecAtStart = try r.optionalInt()
       } else if r.keyIs("limitsError") {
         s.limitsError = try r.optionalString()
+      } else if r.keyIs("rollout") {
+        s.rollout = try r.optionalString()
       } else {
         try r.skipValue()
       }

@@ -66,6 +66,9 @@ public struct InstanceStatus: Sendable, Equatable {
   /// Set while the current process runs without its pod size's limits because its cgroup could
   /// not be made (the instance is started anyway): why. `ps` shows it instead of MEM and CPU.
   public var limitsError: String?
+  /// While the rolling restart of its process is paused: why ("demo/web.1 could not start with
+  /// the new spec: ..."), on every instance of the process; nil otherwise.
+  public var rollout: String?
 
   public init(
     app: String, process: String, instance: Int, state: String, pid: Int32? = nil,

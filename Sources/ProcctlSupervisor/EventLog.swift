@@ -20,9 +20,16 @@ public enum SupervisorEvent: Sendable {
   case created(ProcessKey, instances: Int)
   case scaled(ProcessKey, from: Int, to: Int)
   case rollingRestart(ProcessKey)
+  /// The rolling restart waits: a replacement with the new spec is not up (spawn error or
+  /// quick exit); the other instances keep the old spec.
+  case rollPaused(ProcessKey, reason: String)
+  case rollResumed(ProcessKey, reason: String)
   case restarting(InstanceKey, reason: String)
   case deleted(ProcessKey)
   case orphanKilled(pid: Int32, owner: String)
+  /// A process adopted from an instance that carries no instance marker (its environment was
+  /// cleared) and left the instance's process group.
+  case unmarkedOrphanKilled(pid: Int32)
   case stateUnreadable(reason: String)
   case shuttingDown(signal: Int32, instances: Int)
   case escalating(signal: Int32)
@@ -35,9 +42,11 @@ public enum SupervisorEvent: Sendable {
       .restartingNow(let k), .restartingAfter(let k, _, _), .stopping(let k, _),
       .killing(let k, _, _), .stopped(let k), .restarting(let k, _):
       return k.app
-    case .created(let p, _), .scaled(let p, _, _), .rollingRestart(let p), .deleted(let p):
+    case .created(let p, _), .scaled(let p, _, _), .rollingRestart(let p), .deleted(let p),
+      .rollPaused(let p, _), .rollResumed(let p, _):
       return p.app
-    case .supervisorStarted, .supervisorStopped, .leftoversKilled, .orphanKilled, .stateUnreadable,
+    case .supervisorStarted, .supervisorStopped, .leftoversKilled, .orphanKilled,
+      .unmarkedOrphanKilled, .stateUnreadable,
       .shuttingDown,
       .escalating, .note:
       return nil
@@ -70,6 +79,10 @@ public enum SupervisorEvent: Sendable {
     case .restarting(let k, let reason): return "\(k) restarting (\(reason))"
     case .deleted(let p): return "\(p) removed: stopping its instances"
     case .orphanKilled(let pid, let owner): return "killed pid \(pid) left behind by \(owner)"
+    case .unmarkedOrphanKilled(let pid):
+      return "killed pid \(pid): an orphan without an instance marker"
+    case .rollPaused(let p, let why): return "\(p) rolling restart paused: \(why)"
+    case .rollResumed(let p, let why): return "\(p) rolling restart resumed: \(why)"
     case .stateUnreadable(let reason): return "state not applied: \(reason)"
     case .shuttingDown(let sig, let n):
       return "received \(Self.signalName(sig)): stopping \(n) instance(s)"

@@ -56,6 +56,8 @@ final class ProcessGroup {
   var instances: [Int: Instance] = [:]
   /// The instances' shared environment for `desired` and `size` (nil: build it again).
   var environment: [String]?
+  /// Why its rolling restart is paused (a replacement on the new spec is failing), while it is.
+  var rollPaused: String?
 
   init(key: ProcessKey, desired: ProcessSpec, size: PodSize) {
     self.key = key

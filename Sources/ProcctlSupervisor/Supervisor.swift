@@ -432,7 +432,9 @@ public final class Supervisor {
           if let inst = group.instances[index] {
             inst.machine.minUptimeMs = spec.minUptimeMs
             inst.machine.stopTimeoutMs = spec.stopTimeoutMs
-            if !inst.machine.hasProcess {
+            // One in backoff keeps the spec it failed with: `rollingStep` starts it at once
+            // when that is outdated, without waiting out the old spec's crash-loop delay.
+            if case .exited = inst.machine.state {
               inst.spec = spec
               inst.size = size
             }
@@ -453,6 +455,7 @@ public final class Supervisor {
     }
     for (key, group) in groups where !wanted.contains(key) && group.desired != nil {
       group.desired = nil
+      group.rollPaused = nil
       events.emit(.deleted(key))
       for inst in group.instances.values.sorted(by: { $0.key.index < $1.key.index }) {
         apply(inst, .stop)
@@ -463,26 +466,87 @@ public final class Supervisor {
     trimPending = true
   }
 
-  /// Rolling restart: while an instance runs with an outdated spec, restart the lowest-numbered
-  /// one, but only when no other instance of the process is mid-restart (one at a time).
+  /// Rolling restart, one instance at a time: while an instance runs with an outdated spec (or
+  /// size), restart the lowest-numbered one, but only once every instance already on the new
+  /// spec is up, that is has run for its min-uptime (state `running`; Kubernetes'
+  /// minReadySeconds): rolling N instances takes at least N x min-uptime. A replacement that
+  /// fails (spawn error, quick exit: backoff) pauses the roll; the others keep the old spec and
+  /// the reason is in the events and in status until it is up or the spec changes again. An
+  /// outdated instance in backoff is down anyway: it starts at once with the new spec.
   private func rollingStep(_ key: ProcessKey) {
     guard phase == .running, let group = groups[key], let desired = group.desired else { return }
     var next: Instance?
-    for inst in group.instances.values {
-      if case .stopping(then: .restart) = inst.machine.state { return }
-      guard inst.key.index <= desired.instances,
-        inst.spec.needsRestart(comparedTo: desired) || inst.size != group.size
-      else { continue }
+    var revive: [Instance] = []
+    var failing: Instance?
+    var waiting = false
+    var outdated = 0
+    for inst in group.instances.values where inst.key.index <= desired.instances {
+      let old = inst.spec.needsRestart(comparedTo: desired) || inst.size != group.size
+      if old { outdated += 1 }
       switch inst.machine.state {
+      case .stopping(then: .restart):
+        return
       case .starting, .running:
-        if next == nil || inst.key.index < next!.key.index { next = inst }
-      case .backoff, .stopping, .exited: break
+        if old {
+          if next.map({ inst.key.index < $0.key.index }) ?? true { next = inst }
+        } else if inst.machine.state == .starting {
+          waiting = true
+        }
+      case .backoff:
+        if old {
+          revive.append(inst)
+        } else if failing.map({ inst.key.index < $0.key.index }) ?? true {
+          failing = inst
+        }
+      case .stopping(then: .remove), .exited:
+        break
       }
     }
-    if let next {
-      events.emit(.restarting(next.key, reason: "rolling restart"))
-      apply(next, .restart)
+    if !revive.isEmpty {
+      // A new spec is a new chance: a pause is reported again if it fails too. Each apply comes
+      // back here with the instance started (or failing on the new spec).
+      setRollPaused(group, nil, resumed: "the spec changed")
+      for inst in revive.sorted(by: { $0.key.index < $1.key.index }) {
+        events.emit(.restarting(inst.key, reason: "new spec, not waiting out its backoff"))
+        apply(inst, .newSpec)
+      }
+      return
     }
+    guard let next else {
+      setRollPaused(group, nil, resumed: "every instance runs the current spec")
+      return
+    }
+    if let failing {
+      let others = outdated == 1 ? "1 instance keeps" : "\(outdated) instances keep"
+      setRollPaused(group, "\(failureText(failing)); \(others) the previous spec", resumed: "")
+      return
+    }
+    // A pause stands while its instance retries (starting again is not being up), so a crash
+    // loop reports it once, not at every attempt.
+    if waiting { return }
+    setRollPaused(group, nil, resumed: "the new spec is up")
+    events.emit(.restarting(next.key, reason: "rolling restart"))
+    apply(next, .newSpec)
+  }
+
+  /// Records (and reports once) that `group`'s roll is paused for `reason`, or no longer is.
+  private func setRollPaused(_ group: ProcessGroup, _ reason: String?, resumed: String) {
+    guard group.rollPaused != reason else { return }
+    if let reason {
+      events.emit(.rollPaused(group.key, reason: reason))
+    } else {
+      events.emit(.rollResumed(group.key, reason: resumed))
+    }
+    group.rollPaused = reason
+    statusDirty = true
+  }
+
+  /// Why a replacement on the new spec is not up: its spawn error, or its quick exit.
+  private func failureText(_ inst: Instance) -> String {
+    if let error = inst.error { return "\(inst.key) could not start with the new spec: \(error)" }
+    let exit = inst.lastExit.map { " (\($0))" } ?? ""
+    let uptime = EventLog.msText(inst.machine.minUptimeMs)
+    return "\(inst.key) exited\(exit) before its min-uptime of \(uptime) with the new spec"
   }
 
   /// A new pod size for running instances: rewritten in their cgroups where possible; the
@@ -519,6 +583,9 @@ public final class Supervisor {
     }
     statusDirty = true
     if phase == .running { rollingStep(inst.key.processKey) }
+    // A daemon an instance forks as it starts is adopted silently (no SIGCHLD): look at what
+    // was adopted when the instance has proved up, not only when a child exits.
+    if case .uptimeReached = event { sweepOrphans() }
   }
 
   private func perform(_ effect: InstanceEffect, _ inst: Instance) -> InstanceEvent? {
@@ -741,35 +808,52 @@ public final class Supervisor {
     }
   }
 
-  /// Ends orphans adopted from instances that are no longer running as the incarnation that
-  /// started them (a daemon double-forked by an instance that has since stopped or restarted).
+  /// Ends what was adopted (as child subreaper) from instances and is not allowed to stay.
+  /// Every child that is not an instance, a cron run or the guard came from one of them:
+  /// - one carrying a PROCCTL_INSTANCE_ID marker lives while the incarnation that started it
+  ///   runs (`starting`/`running`), and is ended after;
+  /// - one without (it cleared its environment) lives while it stays in the process group of a
+  ///   running instance or cron run (stops, the guard and the next `up` end that group);
+  ///   anything else is ended at once: nothing could attribute it later.
   private func sweepOrphans() {
     let kids = children()
     let cronPids = Set(cron?.activePids ?? [])
-    if kids.count <= byPid.count + cronPids.count + 1 { return }
+    let guardPid = guardProcess?.pid
+    if kids.count <= byPid.count + cronPids.count + (guardPid == nil ? 0 : 1) { return }
     var live = Set(cron?.activeRuns.map { "\(runID)/\($0.app)/\($0.process)/run/\($0.id)" } ?? [])
+    var liveGroups = cronPids
     for inst in byPid.values {
       switch inst.machine.state {
-      case .starting, .running: live.insert(inst.runID)
+      case .starting, .running:
+        live.insert(inst.runID)
+        liveGroups.insert(inst.pid)
       case .backoff, .stopping, .exited: break
       }
     }
     var env = [CChar](repeating: 0, count: 65536)
-    for pid in kids where byPid[pid] == nil && pid != guardProcess?.pid && !cronPids.contains(pid) {
+    for pid in kids where byPid[pid] == nil && pid != guardPid && !cronPids.contains(pid) {
       let n = env.withUnsafeMutableBufferPointer {
         cprocctl_read_environ(pid, $0.baseAddress, $0.count)
       }
-      guard n > 0 else { continue }
-      let id = environValue(env, count: n, name: "PROCCTL_INSTANCE_ID=")
-      guard let id else {
-        if phase != .running { killTree(pid) }
+      if n < 0 { continue }  // gone already
+      if n > 0, let id = environValue(env, count: n, name: "PROCCTL_INSTANCE_ID=") {
+        if live.contains(id) && phase == .running { continue }
+        // id: RUN/APP/PROCESS/INDEX/SEQ
+        let parts = id.split(separator: "/").map(String.init)
+        let owner = parts.count >= 4 ? "\(parts[1])/\(parts[2]).\(parts[3])" : id
+        events.emit(.orphanKilled(pid: pid, owner: owner))
+        killTree(pid)
         continue
       }
-      if live.contains(id) && phase == .running { continue }
-      // id: RUN/APP/PROCESS/INDEX/SEQ
-      let parts = id.split(separator: "/").map(String.init)
-      let owner = parts.count >= 4 ? "\(parts[1])/\(parts[2]).\(parts[3])" : id
-      events.emit(.orphanKilled(pid: pid, owner: owner))
+      // An empty environment is also what a zombie shows: the next SIGCHLD reaps it.
+      if isGoneOrExiting(pid) { continue }
+      let pgid = getpgid(pid)
+      if phase == .running && pgid > 0 && liveGroups.contains(pgid) { continue }
+      if pgid > 0, let owner = byPid[pgid] {
+        events.emit(.orphanKilled(pid: pid, owner: owner.key.description))
+      } else {
+        events.emit(.unmarkedOrphanKilled(pid: pid))
+      }
       killTree(pid)
     }
   }
@@ -869,6 +953,7 @@ public final class Supervisor {
       st.cgroup = limits?.dirs(inst.key)
       st.cpuUsecAtStart = limits?.cpuUsecAtStart(inst.key)
       if inst.pid > 0 { st.limitsError = limits?.limitsError(inst.key) }
+      st.rollout = groups[inst.key.processKey]?.rollPaused
       list.append(st)
     }
     var status = SupervisorStatus(

@@ -94,6 +94,7 @@ import Testing
     all.cpuTimeMs = 12
     all.cpuUsed = 0.25
     all.limitsError = "cgroup not created, running without limits: mkdir: EACCES"
+    all.rollout = "demo/web.2 could not start with the new spec"
     let doc = try JSONParser.parse(
       PsView(
         supervisor: SupervisorView(running: true, pid: 1, startedAt: "x"), instances: [all],
@@ -150,5 +151,22 @@ import Testing
     let none = PsCommand.rows(
       doc: doc, catalogue: .builtIn, status: nil, app: nil, process: nil, now: t)
     #expect(none.map(\.state) == ["not running", "not running"])
+  }
+
+  @Test func aPausedRollingRestartIsSaidOnceUnderTheTable() {
+    let t = Timestamp(epochMs: 1_796_325_555_123)
+    var rows = (1...3).map { n in
+      InstanceView(
+        InstanceStatus(
+          app: "shop", process: "web", instance: n, state: "running", size: "s1", milliCPU: 500,
+          memoryMB: 1024), desired: true, now: t)
+    }
+    #expect(!PsCommand.table(rows, now: t).contains("paused"))
+    for i in rows.indices { rows[i].rollout = "shop/web.1 could not start with the new spec" }
+    let lines = PsCommand.table(rows, now: t).split(separator: "\n")
+    #expect(lines.count == 5, "\(lines)")
+    #expect(
+      lines.last
+        == "rolling restart of shop/web paused: shop/web.1 could not start with the new spec")
   }
 }

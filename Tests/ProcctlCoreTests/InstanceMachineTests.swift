@@ -102,6 +102,38 @@ import Testing
     #expect(m.handle(.restart, random: mid) == [.cancelTimer, .spawn])
   }
 
+  @Test func aNewSpecWhileBackingOffStartsNowWithAFreshDelay() {
+    var m = started()
+    for _ in 0..<5 {
+      _ = m.handle(.exited(ranForMs: 1), random: mid)
+      _ = m.handle(.backoffElapsed, random: mid)
+      _ = m.handle(.spawned, random: mid)
+    }
+    _ = m.handle(.exited(ranForMs: 1), random: mid)
+    #expect(m.backoff.attempts == 6)
+    #expect(m.handle(.newSpec, random: mid) == [.cancelTimer, .spawn])
+    #expect(m.state == .starting)
+    _ = m.handle(.spawned, random: mid)
+    // The new spec fails too: it starts again from the first delay, not the old spec's 3.2 s.
+    #expect(m.handle(.spawnFailed, random: mid) == [.armTimer(.backoff, ms: 100)])
+  }
+
+  @Test func aNewSpecRestartsARunningInstanceAndLeavesOthersAlone() {
+    var m = started()
+    _ = m.handle(.uptimeReached, random: mid)
+    #expect(m.handle(.newSpec, random: mid) == [.signal(.term), .armStopTimer(ms: 5000)])
+    #expect(m.state == .stopping(then: .restart))
+    #expect(m.handle(.exited(ranForMs: 3000), random: mid) == [.cancelTimer, .spawn])
+    // One being stopped for good stays stopped; one not wanted stays exited.
+    var stopping = started()
+    _ = stopping.handle(.stop, random: mid)
+    #expect(stopping.handle(.newSpec, random: mid) == [])
+    #expect(stopping.state == .stopping(then: .remove))
+    var idle = InstanceMachine(minUptimeMs: 1000, stopTimeoutMs: 5000)
+    #expect(idle.handle(.newSpec, random: mid) == [])
+    #expect(idle.state == .exited)
+  }
+
   @Test func killEscalatesAtOnce() {
     var m = started()
     #expect(m.handle(.kill, random: mid) == [.cancelTimer, .signal(.kill)])

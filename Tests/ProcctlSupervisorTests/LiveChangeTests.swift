@@ -1,4 +1,5 @@
 import Foundation
+import ProcctlCore
 import ProcctlTestSupport
 import Testing
 
@@ -80,4 +81,113 @@ import Testing
     #expect(h.upLog().contains("demo/bad.1 could not start: chdir \(dir)"))
     #expect(h.procctl(["ps", "--json"]).stdout.contains("spawnError"))
   }
+
+  @Test(.timeLimit(.minutes(1)))
+  func aHealthyRollReplacesOneInstanceAtATimeOnceEachReplacementIsUp() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    h.worker("r", "sleep 300", instances: 3, minUptime: "400ms")
+    try h.startUp()
+    #expect(await h.waitRunning("r", count: 3))
+    let old = (1...3).compactMap { h.instance("r", $0)?.pid }
+    #expect(old.count == 3)
+    let update = h.procctl(["update", "--app", "demo", "r", "--env", "COLOR=blue", "--yes"])
+    #expect(update.exitCode == 0, "\(update)")
+    #expect(
+      await waitUntil(timeout: .seconds(15)) {
+        let now = (1...3).map { h.instance("r", $0) }
+        return now.allSatisfy { i in
+          i?.state == "running" && i?.pid.map { !old.contains($0) } == true
+        }
+      }, "\(h.upLog())")
+    let log = h.upLog()
+    // Each stop comes only after the previous replacement has run for its min-uptime.
+    for i in 1...2 {
+      let started = try #require(eventTime(log, "demo/r.\(i) started (pid", last: true))
+      let stopping = try #require(eventTime(log, "demo/r.\(i + 1) stopping"))
+      #expect(stopping.epochMs - started.epochMs >= 399, "\(log)")
+    }
+    #expect(!log.contains("paused"))
+  }
+
+  @Test(.timeLimit(.minutes(1)))
+  func aBadUpdatePausesTheRollAndFixingItBringsTheFailedInstanceBackAtOnce() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    h.worker("sc", "sleep 300", instances: 3, minUptime: "300ms")
+    try h.startUp()
+    #expect(await h.waitRunning("sc", count: 3))
+    let old = (1...3).compactMap { h.instance("sc", $0)?.pid }
+    #expect(old.count == 3)
+
+    let missing = h.home.path + "/missing"
+    let bad = h.procctl(["update", "--app", "demo", "sc", "--cwd", missing, "--yes"])
+    #expect(bad.exitCode == 0, "\(bad)")
+    // sc.1's replacement cannot start; it backs off with growing delays while sc.2 and sc.3
+    // keep running with their pids (1.5 s of retries: 100 + 200 + 400 + 800 ms).
+    var next: Timestamp?
+    #expect(
+      await waitUntil(timeout: .seconds(15)) {
+        guard let s = h.instance("sc", 1), s.state == "backoff", s.backoffAttempts >= 5,
+          let n = s.nextStartAt, n.epochMs - nowMs() > 800
+        else { return false }
+        next = n
+        return true
+      }, "\(h.upLog())")
+    for i in 2...3 {
+      let s = h.instance("sc", i)
+      #expect(s?.pid == old[i - 1] && s?.state == "running", "\(h.upLog())")
+    }
+    let log = h.upLog()
+    #expect(!log.contains("demo/sc.2 stopping") && !log.contains("demo/sc.3 stopping"))
+    let paused = "demo/sc rolling restart paused: demo/sc.1 could not start with the new spec"
+    #expect(log.contains("\(paused): chdir \(missing)"), "\(log)")
+    #expect(log.contains("2 instances keep the previous spec"))
+    // Reported once, not at every retry.
+    #expect(log.components(separatedBy: "rolling restart paused").count == 2, "\(log)")
+    #expect(h.instance("sc", 1)?.rollout?.contains("could not start") == true)
+    let ps = h.procctl(["ps", "--app", "demo"])
+    #expect(
+      ps.stdout.contains(
+        "rolling restart of demo/sc paused: demo/sc.1 could not start with the new spec: chdir"),
+      "\(ps)")
+    #expect(h.procctl(["ps", "--json"]).stdout.contains("\"rollout\""))
+
+    // The fix (a directory that exists, but not the old one: every instance has to roll): sc.1
+    // starts at once, not when its crash-loop delay (still > 800 ms) is over.
+    let good = h.home.path + "/good"
+    try FileManager.default.createDirectory(atPath: good, withIntermediateDirectories: true)
+    let fix = h.procctl(["update", "--app", "demo", "sc", "--cwd", good, "--yes"])
+    #expect(fix.exitCode == 0, "\(fix)")
+    var restartedAt: Timestamp?
+    #expect(
+      await waitUntil(timeout: .milliseconds(500), interval: .milliseconds(5)) {
+        guard let s = h.instance("sc", 1), s.pid != nil, let at = s.startedAt else { return false }
+        restartedAt = at
+        return true
+      }, "\(h.upLog())")
+    if let restartedAt, let next {
+      #expect(restartedAt.epochMs < next.epochMs - 300)
+    }
+    // Then the roll resumes: every instance replaced, one at a time, and nothing paused.
+    #expect(
+      await waitUntil(timeout: .seconds(15)) {
+        let now = (1...3).map { h.instance("sc", $0) }
+        return now.allSatisfy { i in
+          i?.state == "running" && i?.pid.map { !old.contains($0) } == true && i?.rollout == nil
+        }
+      }, "\(h.upLog())")
+    #expect(h.upLog().contains("demo/sc rolling restart resumed"))
+    #expect(!h.procctl(["ps", "--app", "demo"]).stdout.contains("paused"))
+  }
 }
+
+/// When the first (or, with `last`, the last) event line of `log` containing `text` was logged.
+func eventTime(_ log: String, _ text: String, last: Bool = false) -> Timestamp? {
+  let lines = log.split(separator: "\n").filter { $0.contains(text) }
+  guard let line = last ? lines.last : lines.first, let stamp = line.split(separator: " ").first
+  else { return nil }
+  return Timestamp.parse(String(stamp))
+}
+
+func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

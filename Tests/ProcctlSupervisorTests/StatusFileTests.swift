@@ -49,6 +49,7 @@ import Testing
     inst.cgroup = ["/sys/fs/cgroup/x"]
     inst.cpuUsecAtStart = 5
     inst.limitsError = "cgroup not created, running without limits: mkdir: EACCES"
+    inst.rollout = "a/p.1 could not start with the new spec: chdir /x"
     var status = SupervisorStatus(
       pid: 1, procStartTicks: 2, startedAt: t, updatedAt: t, revision: 3, apps: ["a"],
       instances: [inst])

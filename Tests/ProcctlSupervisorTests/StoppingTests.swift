@@ -38,18 +38,32 @@ import Testing
     #expect(h.upLog().contains("demo/stubborn.1 did not stop within 500 ms: SIGKILL"))
   }
 
-  @Test(.timeLimit(.minutes(1)))
-  func aDoubleForkedDaemonLeavesNothingBehind() async throws {
+  /// `up` as the harness starts it: limits detected (cgroups where available), or rlimit only.
+  static let limitModes: [[String]] = [[], ["--limits", "rlimit"]]
+
+  @Test(.timeLimit(.minutes(1)), arguments: limitModes)
+  func aDoubleForkedDaemonLeavesNothingBehind(limits: [String]) async throws {
     let h = SupervisorHarness()
     defer { h.cleanup() }
-    // The subshell starts a daemon in its own session and exits: the daemon is orphaned.
-    h.worker("d", "(setsid sleep 301 & echo $! > daemon.pid); sleep 300; true", instances: 1)
-    let up = try h.startUp()
-    #expect(await h.waitRunning("d", count: 1))
+    // Each subshell starts a daemon in its own session and exits: the daemons are orphaned.
+    // The second also clears its environment, so it carries no instance marker.
+    h.worker(
+      "d",
+      "(setsid sleep 301 & echo $! > daemon.pid);"
+        + " (setsid env -i /bin/sh -c 'echo $$ > bare.pid; exec sleep 1003' &); sleep 300; true",
+      minUptime: "500ms")
+    let up = try h.startUp(limits)
     let pidFile = h.home.path + "/daemon.pid"
-    #expect(await waitUntil { FileManager.default.fileExists(atPath: pidFile) })
-    let text = try String(contentsOfFile: pidFile, encoding: .utf8)
-    let daemon = try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+    let bareFile = h.home.path + "/bare.pid"
+    #expect(await waitUntil { h.pid(in: pidFile) != nil && h.pid(in: bareFile) != nil })
+    let daemon = try #require(h.pid(in: pidFile))
+    let bare = try #require(h.pid(in: bareFile))
+    #expect(await h.waitRunning("d", count: 1))
+    // Unmarked and out of the instance's group: nothing could attribute it later, so it is
+    // ended while the instance runs (at the latest when the instance has lasted min-uptime).
+    #expect(await waitUntil(timeout: .seconds(3)) { !processAlive(bare) }, "\(h.upLog())")
+    #expect(h.upLog().contains("killed pid \(bare): an orphan without an instance marker"))
+    // The marked one belongs to the running instance: it stays until the instance stops.
     #expect(processAlive(daemon))
     // Scale-down to zero is not allowed; delete the process instead.
     #expect(h.procctl(["delete", "--app", "demo", "d", "--yes"]).exitCode == 0)
@@ -57,23 +71,33 @@ import Testing
     #expect(await h.stopUp(up) == 0)
   }
 
-  @Test(.timeLimit(.minutes(1)))
-  func sigkillOfTheSupervisorLeavesNoInstanceAndANewUpStartsExactlyOneOfEach() async throws {
+  @Test(.timeLimit(.minutes(1)), arguments: limitModes)
+  func sigkillOfTheSupervisorLeavesNoInstanceAndANewUpStartsExactlyOneOfEach(
+    limits: [String]
+  ) async throws {
     let h = SupervisorHarness()
     defer { h.cleanup() }
-    h.worker("w", "(setsid sleep 302 &); sleep 300; true", instances: 2)
-    let up = try h.startUp()
+    h.worker(
+      "w", "(setsid sleep 302 & echo $! > daemon$PROCCTL_INSTANCE.pid); sleep 300; true",
+      instances: 2)
+    let up = try h.startUp(limits)
     #expect(await h.waitRunning("w", count: 2))
+    let files = (1...2).map { h.home.path + "/daemon\($0).pid" }
+    #expect(await waitUntil { files.allSatisfy { h.pid(in: $0) != nil } })
+    let daemons = files.compactMap { h.pid(in: $0) }
+    #expect(daemons.count == 2 && daemons.allSatisfy { processAlive($0) })
     let shells = h.tokenProcesses()
     #expect(shells.count == 2)
-    let everything = shells + shells.flatMap { h.children(of: $0) }
+    // The daemons were reparented to the supervisor: they are no shell's children.
+    #expect(Set(daemons).isDisjoint(with: shells.flatMap { h.children(of: $0) }))
+    let everything = shells + shells.flatMap { h.children(of: $0) } + daemons
     kill(up.processIdentifier, SIGKILL)
     #expect(
       await waitUntil(timeout: .seconds(1), interval: .milliseconds(10)) {
         everything.allSatisfy { !processAlive($0) }
       }, "survivors: \(everything.filter { processAlive($0) })")
     let dbg = holders(h.home.path) + ((try? String(contentsOfFile: "/proc/\(up.processIdentifier)/stat", encoding: .utf8)) ?? "gone")
-    try h.startUp()
+    try h.startUp(limits)
     #expect(await h.waitRunning("w", count: 2), "\(h.upLog(2)) \(dbg)")
     #expect(h.tokenProcesses().count == 2)
   }

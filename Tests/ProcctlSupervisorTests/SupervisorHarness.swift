@@ -16,6 +16,10 @@ final class SupervisorHarness: @unchecked Sendable {
   let token: String
   private(set) var supervisors: [Process] = []
   private var seenPids = Set<Int32>()
+  /// Every process seen below a supervisor of this test, with its start time: what a command
+  /// started without the token (a daemon that cleared its environment, `env -i ...`) is still
+  /// ended by `cleanup()` after the supervisor is gone, and a reused pid is never touched.
+  private var seenDescendants: [Int32: UInt64] = [:]
   /// This state directory's cgroup subtree: a supervisor killed with SIGKILL leaves it behind.
   private let cgroups: CgroupManager
 
@@ -91,6 +95,7 @@ final class SupervisorHarness: @unchecked Sendable {
   /// The status file as the most recently started supervisor last wrote it (nil while it is
   /// still the previous one's).
   func status() -> SupervisorStatus? {
+    recordDescendants()
     guard let s = StatusStore(paths: paths).read() else { return nil }
     for i in s.instances { if let pid = i.pid { seenPids.insert(pid) } }
     if let last = supervisors.last, s.pid != last.processIdentifier { return nil }
@@ -122,6 +127,13 @@ final class SupervisorHarness: @unchecked Sendable {
     return out
   }
 
+  /// The pid a command wrote to `path` (`echo $! > file`), once it is complete.
+  func pid(in path: String) -> Int32? {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n")
+    else { return nil }
+    return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+
   /// Children of `pid` (what an instance's shell started).
   func children(of pid: Int32) -> [Int32] {
     guard let s = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
@@ -141,6 +153,26 @@ final class SupervisorHarness: @unchecked Sendable {
     return nil
   }
 
+  /// Notes every live descendant of this test's supervisors (called by `status()`, so by every
+  /// wait on the supervisor).
+  func recordDescendants() {
+    var todo = supervisors.filter(\.isRunning).map(\.processIdentifier)
+    while let pid = todo.popLast() {
+      let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+      for task in tasks {
+        guard
+          let s = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)
+        else { continue }
+        for kid in s.split(separator: " ").compactMap({ Int32($0) })
+        where seenDescendants[kid] == nil {
+          guard let ticks = ProcStat.startTicks(pid: kid) else { continue }
+          seenDescendants[kid] = ticks
+          todo.append(kid)
+        }
+      }
+    }
+  }
+
   /// Sends `signal` to the supervisor and waits for it to exit. Returns its exit status.
   func stopUp(_ p: Process, signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) async
     -> Int32?
@@ -152,6 +184,7 @@ final class SupervisorHarness: @unchecked Sendable {
 
   /// Kills every supervisor and every process this test started, by pid; removes the home.
   func cleanup() {
+    recordDescendants()
     for p in supervisors where p.isRunning {
       kill(p.processIdentifier, SIGKILL)
       p.waitUntilExit()
@@ -162,6 +195,9 @@ final class SupervisorHarness: @unchecked Sendable {
       kill(pid, SIGKILL)
     }
     for pid in tokenProcesses() { kill(pid, SIGKILL) }
+    for (pid, ticks) in seenDescendants where ProcStat.startTicks(pid: pid) == ticks {
+      kill(pid, SIGKILL)
+    }
     cgroups.shutdown()
     home.remove()
   }

@@ -13,14 +13,15 @@ public struct PsCommand: Command {
     desired instances are shown as 'not running' and a note says so (exit 0). JSON fields:
     supervisor {running, pid, startedAt}, instances [{app, process, instance, name, state, pid,
     startedAt, uptimeMs, restarts, lastExit {code|signal|spawnError}, lastExitAt, nextStartAt,
-    backoffAttempts, error, limitsError, size, cpu, memoryMB, memoryUsedBytes, cpuTimeMs,
-    cpuUsed, desired}]
+    backoffAttempts, error, limitsError, rollout, size, cpu, memoryMB, memoryUsedBytes,
+    cpuTimeMs, cpuUsed, desired}] (rollout: why the rolling restart of its process is paused,
+    also printed under the table)
     (memoryUsedBytes: the instance's cgroup's current memory; cpuTimeMs: CPU time of this run;
     cpuUsed: its average in cores since it started; absent without cgroups). MEM and CPU show
     use next to the limit: '23M/256M', '0.24/0.25'; '-' for an instance whose cgroup could not
     be made (it runs without limits; a note on stderr and JSON limitsError say why). Cron jobs
-    get their own table (NEXT RUN, ACTIVE runs, LAST RUN); JSON cronJobs [{app, process, schedule, timeZone, nextRunAt, active,
-    activeRuns [{id, pid, startedAt}], lastRunID, lastOutcome, lastExit}]. Exit codes: 0,
+    get their own table (NEXT RUN, ACTIVE runs, LAST RUN); JSON cronJobs [{app, process,
+    schedule, timeZone, nextRunAt, active, activeRuns [{id, pid, startedAt}], lastRunID, lastOutcome, lastExit}]. Exit codes: 0,
     2 invalid name,
     4 application or process not found, 6 state file unreadable.
     """
@@ -170,7 +171,15 @@ public struct PsCommand: Command {
         r.lastExit?.short ?? "-", next, r.size, PsCommand.memory(r), PsCommand.cpu(r),
       ])
     }
-    return t.render()
+    // A paused rolling restart, once per process, under the table: the rows alone show one
+    // instance in backoff and the others running, not that the update is stuck.
+    var paused: [String] = []
+    for r in rows {
+      guard let why = r.rollout else { continue }
+      let line = "rolling restart of \(r.app)/\(r.process) paused: \(why)\n"
+      if !paused.contains(line) { paused.append(line) }
+    }
+    return t.render() + paused.joined()
   }
 
   /// "23M/256M": current use next to the limit ("-/256M" without cgroups; "-" when the
@@ -243,6 +252,8 @@ struct InstanceView {
   var error: String?
   /// Why the instance runs without its size's limits (its cgroup could not be made).
   var limitsError: String?
+  /// Why the rolling restart of its process is paused, while it is.
+  var rollout: String?
   var size: String
   var cpu: Double?
   var memoryMB: Int?
@@ -284,6 +295,7 @@ struct InstanceView {
     backoffAttempts = s.backoffAttempts
     error = s.error
     if s.pid != nil { limitsError = s.limitsError }
+    rollout = s.rollout
     size = s.size
     cpu = Double(s.milliCPU) / 1000
     memoryMB = s.memoryMB
@@ -347,6 +359,7 @@ extension InstanceView: JSONWritable {
     w.member("pid", ifPresent: pid.map { Int($0) })
     w.member("process", process)
     w.member("restarts", ifPresent: restarts)
+    w.member("rollout", ifPresent: rollout)
     w.member("size", size)
     w.member("startedAt", ifPresent: startedAt)
     w.member("state", state)

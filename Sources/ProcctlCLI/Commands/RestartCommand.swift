@@ -11,7 +11,7 @@ public struct RestartCommand: Command {
   public static let abstract = "Restart a worker's instances (rolling) through the running supervisor."
   public static let discussion = """
     Without --instance, restarts every instance of the worker one at a time (stop one, start
-    its replacement, then the next), by recording a restart in the state file that the running
+    its replacement, and once it has run for its min-uptime, the next), by recording a restart in the state file that the running
     supervisor applies. With --instance N, restarts that one instance at once. Needs a running
     'procctl up'. Exit codes: 0 requested, 1 no supervisor running (or it did not answer),
     2 invalid value, 4 application, process or instance not found.

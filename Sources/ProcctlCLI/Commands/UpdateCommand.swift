@@ -10,7 +10,9 @@ public struct UpdateCommand: Command {
     Changes nothing that costs money, so it asks for no confirmation; --yes is accepted (and
     ignored) and --dry-run shows the changes without applying them. A running supervisor
     restarts the process's instances one at a time when the command, environment or working
-    directory change. Schedule, time zone and the cron policies apply to cron jobs only;
+    directory change, moving on once each replacement has run for its min-uptime; one that
+    fails pauses the roll, the others keep the old spec ('procctl ps' says why). Schedule,
+    time zone and the cron policies apply to cron jobs only;
     --min-uptime to workers only. Exit codes: 0 updated (or nothing to change), 2 invalid
     value, 4 not found, 6 state file unreadable.
     """
