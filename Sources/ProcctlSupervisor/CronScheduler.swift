@@ -82,7 +82,8 @@ public final class CronScheduler {
   private var jobs: [String: Job] = [:]
   private var runsByPid: [Int32: (job: Job, run: ActiveRun)] = [:]
   private var memory: [String: CronJobMemory]
-  private var rng = SystemRandomNumberGenerator()
+  /// The random part of new run ids (tests make it predictable to check that ids stay unique).
+  public var randomBits: () -> UInt16 = { UInt16.random(in: 0...UInt16.max) }
   private var shuttingDown = false
   /// The one timer, armed for the earliest next run of all jobs.
   private var timer: Int?
@@ -263,13 +264,16 @@ public final class CronScheduler {
         let r = startRun(job, scheduledAt: scheduledAt, trigger: trigger)
         ids.append((r.id, r.outcome))
       case .stop(let runID, let outcome):
-        if let run = runsByPid.values.first(where: { $0.run.record.id == runID })?.run {
+        // Run ids are unique per job, not across jobs.
+        if let run = runsByPid.values.first(where: { $0.job === job && $0.run.record.id == runID })?
+          .run
+        {
           runtime.log("\(job.key) run \(runID): \(outcome.rawValue) by a newer run")
           stop(run, outcome: outcome)
         }
       case .record(let scheduledAt, let trigger, let outcome):
         let r = CronRun(
-          id: newRunID(), app: job.app, process: job.spec.name, trigger: trigger,
+          id: newRunID(job), app: job.app, process: job.spec.name, trigger: trigger,
           scheduledAt: scheduledAt, outcome: outcome,
           error: outcome == .skipped ? "the previous run was still active (concurrency forbid)" : nil)
         runtime.log("\(job.key) \(stamp(scheduledAt, job)): \(outcome.rawValue)")
@@ -327,7 +331,7 @@ public final class CronScheduler {
   }
 
   private func startRun(_ job: Job, scheduledAt: Timestamp, trigger: CronTrigger) -> CronRun {
-    let id = newRunID()
+    let id = newRunID(job)
     let now = runtime.now()
     let logPath = store.runLogPath(app: job.app, process: job.spec.name, runID: id)
     var entry = CronRun(
@@ -420,11 +424,19 @@ public final class CronScheduler {
   private func record(_ run: CronRun, _ job: Job) {
     lastRecorded[job.key] = run
     statusDirty = true
-    var runs = historyCache[job.key] ?? (try? store.history(app: job.app, process: job.spec.name)) ?? []
+    var runs = history(job)
     if let i = runs.lastIndex(where: { $0.id == run.id }) { runs[i] = run } else { runs.append(run) }
     if runs.count > CronRun.historyLimit * 2 { runs.removeFirst(runs.count - CronRun.historyLimit * 2) }
     historyCache[job.key] = runs
     dirtyHistory.insert(job.key)
+  }
+
+  /// The job's recorded runs, oldest first (read once, then kept in the cache).
+  private func history(_ job: Job) -> [CronRun] {
+    if let cached = historyCache[job.key] { return cached }
+    let runs = (try? store.history(app: job.app, process: job.spec.name)) ?? []
+    historyCache[job.key] = runs
+    return runs
   }
 
   /// Writes the histories changed since the last call (the last 50 runs each).
@@ -453,16 +465,24 @@ public final class CronScheduler {
     t.rfc3339(offsetSeconds: job.machine.zone.offset(at: t), fraction: false, zulu: false)
   }
 
-  /// "20261203-193000-3fa9": UTC start time plus randomness; sorts by time, unique per job.
-  private func newRunID() -> String {
-    let t = runtime.now()
-    let s = t.rfc3339(offsetSeconds: 0, fraction: false)
+  /// "20261203-193000-3fa9": UTC time plus 16 random bits; sorts by time. Unique per job: a
+  /// random part already taken in the same second (by a recorded or an active run of the job,
+  /// e.g. a batch of missed times recorded at once) is counted up to the next free one.
+  private func newRunID(_ job: Job) -> String {
+    let s = runtime.now().rfc3339(offsetSeconds: 0, fraction: false)
     let digits = s.filter { $0.isNumber }
-    let date = digits.prefix(8)
-    let time = digits.dropFirst(8).prefix(6)
-    let r = UInt16.random(in: 0...UInt16.max, using: &rng)
-    var hex = String(r, radix: 16)
-    while hex.count < 4 { hex = "0" + hex }
-    return "\(date)-\(time)-\(hex)"
+    let prefix = "\(digits.prefix(8))-\(digits.dropFirst(8).prefix(6))-"
+    let runs = history(job)
+    var taken = Set(runs.lazy.map(\.id).filter { $0.hasPrefix(prefix) })
+    for (j, run) in runsByPid.values where j === job { taken.insert(run.record.id) }
+    var r = randomBits()
+    // At most 100 recorded plus the active runs are taken: this ends long before wrapping.
+    for _ in 0...UInt16.max {
+      var hex = String(r, radix: 16)
+      while hex.count < 4 { hex = "0" + hex }
+      if !taken.contains(prefix + hex) { return prefix + hex }
+      r &+= 1
+    }
+    return prefix + String(r, radix: 16)
   }
 }

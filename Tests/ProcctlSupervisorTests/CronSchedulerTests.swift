@@ -303,3 +303,38 @@ struct CronSchedulerTests {
     #expect(s2.status().first?.nextRunAt == Timestamp.parse("2026-10-26T02:30:00+01:00"))
   }
 }
+
+@Suite("Cron scheduler: run ids")
+struct CronRunIDTests {
+  /// Fifty missed times recorded in the same second with the same random bits still get
+  /// distinct ids: the random part counts up past the ones taken (wrapping at ffff).
+  @Test func idsStayUniquePerJobWhenTheRandomPartRepeats() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    let created = Timestamp.parse("2025-06-01T00:00:00Z")!
+    try store.writeMemory([
+      "app/job": CronJobMemory(
+        lastScheduledAt: Timestamp.parse("2026-01-01T09:00:00Z")!, jobCreatedAt: created)
+    ])
+    let spec = ProcessSpec(
+      name: "job", type: .cron, command: "sleep 60", cwd: "/", schedule: "* * * * *",
+      timeZone: "UTC", stopTimeoutMs: 2000, catchUp: .once, createdAt: created, updatedAt: created)
+    let doc = StateDocument(apps: [Application(name: "app", createdAt: created, processes: [spec])])
+    let rt = FakeCronRuntime("2026-01-01T10:00:30Z")
+    let s = CronScheduler(runtime: rt, store: store)
+    s.randomBits = { 0xfffe }
+    s.apply(doc, catalogue: .builtIn, apps: [])
+    let skipped = s.manualRun(app: "app", process: "job")
+    #expect(skipped.outcome == .skipped)
+    let ids = try store.history(app: "app", process: "job").map(\.id)
+    #expect(ids.count == CronRun.historyLimit)
+    #expect(Set(ids).count == ids.count)
+    // 49 missed, the catch-up run and the skipped manual run: the first missed one (fffe) is
+    // beyond the last 50.
+    #expect(ids.prefix(3).map { $0.suffix(4) } == ["ffff", "0000", "0001"])
+    #expect(ids.allSatisfy { $0.hasPrefix("20260101-100030-") })
+    #expect(rt.launches.map(\.runID) == [ids[ids.count - 2]])
+    #expect(skipped.runID == ids.last)
+  }
+}
