@@ -112,6 +112,7 @@ public final class CronScheduler {
     let now = runtime.now()
     var seen = Set<String>()
     let fallback = catalogue.size(named: SizeCatalogue.defaultSizeName) ?? catalogue.sizes[0]
+    var memoryChanged = false
     for app in doc.apps where filter.isEmpty || filter.contains(app.name) {
       for spec in app.processes where spec.type == .cron {
         let key = "\(app.name)/\(spec.name)"
@@ -136,21 +137,35 @@ public final class CronScheduler {
                 schedule: schedule, zone: zone, concurrency: spec.concurrency ?? .forbid,
                 catchUp: spec.catchUp ?? .none, now: now), job)
           }
+          if before.schedule != spec.schedule || before.timeZone != spec.timeZone {
+            // The new schedule counts from now: a restart must not count missed times of the
+            // new schedule from before it took effect.
+            remember(job, max(job.machine.lastScheduled ?? now, now))
+            memoryChanged = true
+          }
           continue
         }
         if let old = jobs[key] { remove(old) }  // deleted and created again
-        let remembered = memory[key].flatMap {
-          $0.jobCreatedAt == spec.createdAt ? $0.lastScheduledAt : nil
-        }
+        var runs = (try? store.history(app: app.name, process: spec.name)) ?? []
+        closeAbandonedRuns(&runs, app: app.name, process: spec.name)
+        let from = Self.windowStart(spec, memory: memory[key], history: runs)
         let job = Job(
           key: key, app: app.name, spec: spec, size: size,
           machine: CronJobMachine(
             schedule: schedule, zone: zone, concurrency: spec.concurrency ?? .forbid,
-            catchUp: spec.catchUp ?? .none, lastScheduled: remembered))
+            catchUp: spec.catchUp ?? .none, lastScheduled: from))
         jobs[key] = job
-        closeAbandonedRuns(job)
+        historyCache[key] = runs
+        lastRecorded[key] = runs.last
         runtime.log("\(key): scheduled \"\(spec.schedule ?? "")\" in \(zone.name)")
         perform(job.machine.start(now: now), job)
+        // Where the job's window starts is on disk before its first time comes, so a supervisor
+        // stopped before then still counts that time as missed after a restart.
+        let point = job.machine.lastScheduled ?? from
+        if memory[key] != memoryEntry(job, point) {
+          remember(job, point)
+          memoryChanged = true
+        }
       }
     }
     for (key, job) in jobs where !seen.contains(key) && job.wanted { remove(job) }
@@ -160,8 +175,9 @@ public final class CronScheduler {
     }
     if memory.keys.contains(where: { ours($0) && !seen.contains($0) }) {
       memory = memory.filter { !ours($0.key) || seen.contains($0.key) }
-      saveMemory()
+      memoryChanged = true
     }
+    if memoryChanged { saveMemory() }
     finishBatch()
   }
 
@@ -258,7 +274,7 @@ public final class CronScheduler {
       switch effect {
       case .persistLastScheduled(let t):
         // The timer batch persists before performing (see `fire`); elsewhere, at once.
-        memory[job.key] = CronJobMemory(lastScheduledAt: t, jobCreatedAt: job.spec.createdAt)
+        remember(job, t)
         if !inBatch { saveMemory() }
       case .start(let scheduledAt, let trigger):
         let r = startRun(job, scheduledAt: scheduledAt, trigger: trigger)
@@ -304,7 +320,7 @@ public final class CronScheduler {
     var persist = false
     for (job, effects) in batch {
       for case .persistLastScheduled(let t) in effects {
-        memory[job.key] = CronJobMemory(lastScheduledAt: t, jobCreatedAt: job.spec.createdAt)
+        remember(job, t)
         persist = true
       }
     }
@@ -407,18 +423,45 @@ public final class CronScheduler {
 
   /// Runs recorded as active by a supervisor that was killed: their processes were ended with
   /// it (guard, leftover sweep), so they are recorded as failed, not left running forever.
-  private func closeAbandonedRuns(_ job: Job) {
-    guard var runs = try? store.history(app: job.app, process: job.spec.name),
-      runs.contains(where: { $0.outcome == .running })
-    else { return }
+  private func closeAbandonedRuns(_ runs: inout [CronRun], app: String, process: String) {
+    guard runs.contains(where: { $0.outcome == .running }) else { return }
     for i in runs.indices where runs[i].outcome == .running {
       runs[i].outcome = .failed
       runs[i].error = "the supervisor stopped before the run ended"
     }
-    do { try store.writeHistory(runs, app: job.app, process: job.spec.name) } catch {
-      runtime.log("\(job.key): could not update its run history: \(error.description)")
+    do { try store.writeHistory(runs, app: app, process: process) } catch {
+      runtime.log("\(app)/\(process): could not update its run history: \(error.description)")
     }
   }
+
+  /// Where a newly scheduled job's missed times start counting (exclusive). From the memory
+  /// when it is this job's (same creation time); if its schedule or zone changed while no
+  /// supervisor ran, no earlier than the job's last change (`updatedAt`: the new schedule took
+  /// effect then or before). A job never scheduled before (or whose memory is gone) counts from
+  /// its last change, which is its creation unless it was updated. Never before the latest
+  /// scheduled time in its history, so a lost memory file cannot run a time twice. Any later
+  /// start leaves times out; none runs twice.
+  static func windowStart(_ spec: ProcessSpec, memory: CronJobMemory?, history: [CronRun])
+    -> Timestamp
+  {
+    var from = spec.updatedAt
+    if let m = memory, m.jobCreatedAt == spec.createdAt {
+      let zone = spec.timeZone ?? "UTC"
+      let same = (m.schedule ?? spec.schedule) == spec.schedule && (m.timeZone ?? zone) == zone
+      from = same ? m.lastScheduledAt : max(m.lastScheduledAt, spec.updatedAt)
+    }
+    let recorded = history.lazy.filter { $0.trigger != .manual }.map(\.scheduledAt).max()
+    return max(from, recorded ?? from)
+  }
+
+  private func memoryEntry(_ job: Job, _ t: Timestamp) -> CronJobMemory {
+    CronJobMemory(
+      lastScheduledAt: t, jobCreatedAt: job.spec.createdAt, schedule: job.spec.schedule,
+      timeZone: job.spec.timeZone ?? "UTC")
+  }
+
+  /// Notes the job's last scheduled time (its window's start) for `saveMemory`.
+  private func remember(_ job: Job, _ t: Timestamp) { memory[job.key] = memoryEntry(job, t) }
 
   /// Adds or updates the run in the job's history (written by `flushHistory`).
   private func record(_ run: CronRun, _ job: Job) {
