@@ -188,6 +188,25 @@ struct CronSchedulerTests {
     #expect(s3.status().first?.nextRunAt == Timestamp.parse("2026-01-01T10:20:00Z"))
   }
 
+  /// After a restart the status shows the job's last run from its history at once, not "-".
+  @Test func theLastRunComesFromTheHistoryAfterARestart() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    let rt1 = FakeCronRuntime("2026-01-01T10:00:30Z")
+    let s1 = CronScheduler(runtime: rt1, store: store)
+    s1.apply(doc(), catalogue: .builtIn, apps: [])
+    rt1.advance(to: "2026-01-01T10:01:00Z")
+    _ = s1.childExited(pid: 1001, waitStatus: 2 << 8)
+    let id = try #require(rt1.launches.first?.runID)
+    let s2 = CronScheduler(runtime: FakeCronRuntime("2026-01-01T10:01:30Z"), store: store)
+    s2.apply(doc(), catalogue: .builtIn, apps: [])
+    let last = try #require(s2.status().first?.lastRun)
+    #expect(last.id == id)
+    #expect(last.outcome == .failed)
+    #expect(last.exitCode == 2)
+  }
+
   @Test func runsOfAKilledSupervisorAreClosed() throws {
     let home = TempHome()
     defer { home.remove() }
