@@ -17,9 +17,9 @@ public struct PsCommand: Command {
     (memoryUsedBytes: the instance's cgroup's current memory; cpuTimeMs: CPU time of this run;
     cpuUsed: its average in cores since it started; absent without cgroups). MEM and CPU show
     use next to the limit: '23M/256M', '0.24/0.25'. Cron jobs get their own table (NEXT RUN,
-    ACTIVE runs, LAST RUN: without a supervisor, from the run history); JSON cronJobs [{app, process, schedule, timeZone, nextRunAt, active,
-    activeRuns [{id, pid, startedAt}], lastRunID, lastOutcome, lastExit}]. Exit codes: 0,
-    2 invalid name,
+    ACTIVE runs, LAST RUN: without a supervisor, from the run history); JSON cronJobs
+    [{app, process, schedule, timeZone, nextRunAt, active, activeRuns [{id, pid, startedAt}],
+    lastRunID, lastOutcome, lastExit}]. Exit codes: 0, 2 invalid name,
     4 application or process not found, 6 state file unreadable.
     """
   public static let arguments = [ArgumentSpec("[NAME]", "Only this process.")]
