@@ -24,7 +24,7 @@ public enum SupervisorEvent: Sendable {
   case deleted(ProcessKey)
   case orphanKilled(pid: Int32, owner: String)
   case stateUnreadable(reason: String)
-  case shuttingDown(signal: Int32, instances: Int)
+  case shuttingDown(signal: Int32, instances: Int, cronRuns: Int = 0)
   case escalating(signal: Int32)
   case note(String)
 
@@ -71,8 +71,9 @@ public enum SupervisorEvent: Sendable {
     case .deleted(let p): return "\(p) removed: stopping its instances"
     case .orphanKilled(let pid, let owner): return "killed pid \(pid) left behind by \(owner)"
     case .stateUnreadable(let reason): return "state not applied: \(reason)"
-    case .shuttingDown(let sig, let n):
+    case .shuttingDown(let sig, let n, let runs):
       return "received \(Self.signalName(sig)): stopping \(n) instance(s)"
+        + (runs > 0 ? " and \(runs) cron run(s)" : "")
     case .escalating(let sig):
       return "received \(Self.signalName(sig)) again: SIGKILL to every instance"
     case .note(let s): return s

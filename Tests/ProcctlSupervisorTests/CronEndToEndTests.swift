@@ -114,6 +114,9 @@ struct CronEndToEndTests {
     #expect(list.stdout.contains("\"nextRunAt\": \"2027-01-01T00:00:00+00:00\""), "\(list)")
     #expect(list.stdout.contains("\"running\": 1"))
     #expect(await h.stopUp(up) == 0)
+    // The shutdown line counts the active run.
+    let line = "received SIGTERM: stopping 0 instance(s) and 1 cron run(s)"
+    #expect(h.upLog().contains(line), "\(h.upLog())")
   }
 
   @Test(.timeLimit(.minutes(1)))
