@@ -11,8 +11,12 @@ import ProcctlStore
 public protocol CronRuntime: AnyObject {
   /// Wall-clock now.
   func now() -> Timestamp
-  /// Runs `action` once after `ms` milliseconds; returns a token for `cancelTimer`.
+  /// Runs `action` once after `ms` milliseconds (a duration: timeouts, the stop ladder);
+  /// returns a token for `cancelTimer`.
   func schedule(afterMs ms: Int, _ action: @escaping () -> Void) -> Int
+  /// Runs `action` once when the wall clock reaches `at` (at once if past), also when it gets
+  /// there by a host suspend or the clock being set; returns a token for `cancelTimer`.
+  func schedule(at: Timestamp, _ action: @escaping () -> Void) -> Int
   func cancelTimer(_ token: Int)
   /// Starts a run's process; returns its pid (also its process group), or why it failed.
   func spawn(_ launch: CronLaunch) -> Result<Int32, CronSpawnFailure>
@@ -341,9 +345,9 @@ public final class CronScheduler {
     timer = nil
     timerAt = earliest
     guard let at = earliest else { return }
-    let delay = max(0, at.epochMs - runtime.now().epochMs)
-    // Long waits are re-checked daily, so a changed wall clock cannot leave a job far off.
-    timer = runtime.schedule(afterMs: Int(min(delay, 86_400_000))) { [unowned self] in self.fire() }
+    // A wall-clock deadline: a suspend or a clock set forward past it fires it at once, a
+    // clock set back leaves it at its time; nothing wakes up in between.
+    timer = runtime.schedule(at: at) { [unowned self] in self.fire() }
   }
 
   private func startRun(_ job: Job, scheduledAt: Timestamp, trigger: CronTrigger) -> CronRun {

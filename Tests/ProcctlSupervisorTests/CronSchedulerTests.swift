@@ -25,6 +25,11 @@ final class FakeCronRuntime: CronRuntime {
     timers.append((nextToken, clock.epochMs + Int64(ms), action))
     return nextToken
   }
+  func schedule(at: Timestamp, _ action: @escaping () -> Void) -> Int {
+    defer { nextToken += 1 }
+    timers.append((nextToken, at.epochMs, action))
+    return nextToken
+  }
   func cancelTimer(_ token: Int) { timers.removeAll { $0.token == token } }
   func spawn(_ launch: CronLaunch) -> Result<Int32, CronSpawnFailure> {
     if failSpawn { return .failure(CronSpawnFailure("chdir /nope: No such file or directory")) }
