@@ -285,9 +285,8 @@ public final class CronScheduler {
         ids.append((r.id, r.outcome))
       case .stop(let runID, let outcome):
         // Run ids are unique per job, not across jobs.
-        if let run = runsByPid.values.first(where: { $0.job === job && $0.run.record.id == runID })?
-          .run
-        {
+        let own = runsByPid.values.first { $0.job === job && $0.run.record.id == runID }
+        if let run = own?.run {
           runtime.log("\(job.key) run \(runID): \(outcome.rawValue) by a newer run")
           stop(run, outcome: outcome)
         }
