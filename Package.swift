@@ -45,7 +45,7 @@ let package = Package(
       name: "procctl", dependencies: ["ProcctlCLI"], swiftSettings: strict,
       linkerSettings: releaseLinking),
     .target(name: "ProcctlTestSupport", path: "Tests/ProcctlTestSupport"),
-    .testTarget(name: "ProcctlCoreTests", dependencies: ["ProcctlCore"]),
+    .testTarget(name: "ProcctlCoreTests", dependencies: ["ProcctlCore", "ProcctlTestSupport"]),
     .testTarget(
       name: "ProcctlCLITests", dependencies: ["ProcctlCLI", "ProcctlCore", "ProcctlStore", "ProcctlTestSupport"]),
     .testTarget(

@@ -579,6 +579,29 @@ void cprocctl_timerfd_drain(int fd) {
   while (read(fd, &count, sizeof count) < 0 && errno == EINTR) {}
 }
 
+int cprocctl_timerfd_create_realtime(void) {
+  return timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+}
+
+int cprocctl_timerfd_set_realtime(int fd, int64_t deadline_ms) {
+  struct itimerspec its;
+  memset(&its, 0, sizeof its);
+  if (deadline_ms > 0) {
+    its.it_value.tv_sec = (time_t)(deadline_ms / 1000);
+    its.it_value.tv_nsec = (long)(deadline_ms % 1000) * 1000000L;
+  }
+  return timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL);
+}
+
+int cprocctl_timerfd_read(int fd) {
+  uint64_t count;
+  for (;;) {
+    if (read(fd, &count, sizeof count) == (ssize_t)sizeof count) return 1;
+    if (errno == EINTR) continue;
+    return errno == EAGAIN ? 0 : -1;
+  }
+}
+
 uint64_t cprocctl_monotonic_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -3,8 +3,9 @@
 /// Accepted forms: `--name value`, `--name=value`, `-n value`, `-nvalue`, flags `--yes`/`-y`, and
 /// `--` ending the options. An option's value is the next argument even when it starts with '-'
 /// (so `--command "-x"` and `--instances -1` work), unless that argument is itself one of the
-/// command's long options (`--app --yes` reports the missing value). A lone negative number is a
-/// positional (`scale web -1`).
+/// command's long options (`--app --yes` reports the missing value). An argument that starts with
+/// '-' and a digit is a positional: a negative number (`scale web -1`) or a cron expression
+/// (`cron next '-5 * * * *'`, whose parser then names the field); no option is a digit.
 public enum ArgumentParser {
   public static func parse(_ argv: [String], options: [OptionSpec], command: String)
     throws(CLIError) -> ParsedArguments
@@ -75,7 +76,7 @@ public enum ArgumentParser {
   }
 
   static func isNegativeNumber(_ s: String) -> Bool {
-    s.count > 1 && s.hasPrefix("-") && s.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
+    s.count > 1 && s.hasPrefix("-") && s.dropFirst().first.map { $0.isASCII && $0.isNumber } == true
   }
 
   static func unknown(_ option: String, _ command: String) -> CLIError {

@@ -2,7 +2,8 @@ import ProcctlCore
 import ProcctlStore
 
 /// One cron job as `ps` and `list` show it: its next run and whether a run is active, from the
-/// running scheduler's `cron/status.json` (nothing when no supervisor runs).
+/// running scheduler's `cron/status.json` (nothing when no supervisor runs); its last run from
+/// there too, else from the job's stored history.
 struct CronJobView: JSONWritable {
   var app: String
   var process: String
@@ -31,9 +32,13 @@ struct CronJobView: JSONWritable {
     w.endObject()
   }
 
-  /// The cron jobs of `doc` (filtered), joined with the scheduler's report.
+  /// The cron jobs of `doc` (filtered), joined with the scheduler's report. A job the report
+  /// does not cover (no supervisor runs, or it runs other applications) takes its last run from
+  /// `history` (app, process -> runs, oldest first), when given: the last one that is not still
+  /// marked running, as no supervisor runs it.
   static func rows(
-    doc: StateDocument, status: [CronJobStatus]?, app: String?, process: String?
+    doc: StateDocument, status: [CronJobStatus]?, app: String?, process: String?,
+    history: ((String, String) -> [CronRun])? = nil
   ) -> [CronJobView] {
     var byKey: [String: CronJobStatus] = [:]
     for s in status ?? [] { byKey["\(s.app)/\(s.process)"] = s }
@@ -43,7 +48,9 @@ struct CronJobView: JSONWritable {
         let s = byKey["\(a.name)/\(p.name)"]
         let tz = p.timeZone ?? "UTC"
         let zone = (try? ZoneInfo.load(tz)) ?? .utc
-        let last = s?.lastRun
+        let last =
+          s == nil
+          ? history?(a.name, p.name).last { $0.outcome != .running } : s?.lastRun
         out.append(
           CronJobView(
             app: a.name, process: p.name, schedule: p.schedule ?? "", timeZone: tz,

@@ -86,7 +86,7 @@ public struct CronJobMachine: Sendable, Equatable {
   /// The timer fired: act on every scheduled time that is due. Normally one; if the supervisor
   /// was stopped (SIGSTOP, suspend) past several, the older ones are recorded as missed.
   public mutating func timerFired(now: Timestamp) -> [Effect] {
-    // Woken early (the wall clock moved against the monotonic timer): just wait again.
+    // Woken early (the clock was set back after the timer was armed): just wait again.
     guard let first = nextFire, first <= now else { return rearm(now: now) }
     var due = [first]
     while let f = schedule.nextFire(after: due[due.count - 1], in: zone), f <= now {

@@ -8,25 +8,33 @@ extension CronJobMemory: JSONWritable, JSONReadable {
     w.beginObject()
     w.member("jobCreatedAt", jobCreatedAt)
     w.member("lastScheduledAt", lastScheduledAt)
+    w.member("schedule", ifPresent: schedule)
+    w.member("timeZone", ifPresent: timeZone)
     w.endObject()
   }
 
   public init(reading r: inout JSONReader) throws(JSONError) {
     var last: Timestamp? = nil
     var created: Timestamp? = nil
+    var schedule: String? = nil
+    var zone: String? = nil
     try r.beginObject()
     while try r.nextKey() {
       if r.keyIs("lastScheduledAt") {
         last = try r.readTimestamp()
       } else if r.keyIs("jobCreatedAt") {
         created = try r.readTimestamp()
+      } else if r.keyIs("schedule") {
+        schedule = try r.readString()
+      } else if r.keyIs("timeZone") {
+        zone = try r.readString()
       } else {
         try r.skipValue()
       }
     }
     guard let last else { throw r.missing("lastScheduledAt", in: "the scheduler memory") }
     guard let created else { throw r.missing("jobCreatedAt", in: "the scheduler memory") }
-    self.init(lastScheduledAt: last, jobCreatedAt: created)
+    self.init(lastScheduledAt: last, jobCreatedAt: created, schedule: schedule, timeZone: zone)
   }
 }
 

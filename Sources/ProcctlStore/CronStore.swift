@@ -5,15 +5,27 @@ import ProcctlCore
 
 /// What the scheduler must remember across restarts, per job (`cron/scheduler.json`).
 public struct CronJobMemory: Sendable, Equatable {
-  /// The last scheduled time acted on (run, skipped or missed): never acted on twice.
+  /// Every scheduled time up to this one was acted on (run, skipped or missed) or came before
+  /// the job's schedule took effect: the last scheduled time acted on, or, until the job first
+  /// fires, when it was first scheduled. Never acted on twice.
   public var lastScheduledAt: Timestamp
   /// The job's creation time, so a job deleted and created again under the same name while no
   /// supervisor ran starts afresh instead of catching up its predecessor's times.
   public var jobCreatedAt: Timestamp
+  /// The schedule and zone `lastScheduledAt` was reached under (absent in files written before
+  /// they were kept): when they differ from the job's, the schedule was changed while no
+  /// supervisor ran, and missed times count from the change only.
+  public var schedule: String?
+  public var timeZone: String?
 
-  public init(lastScheduledAt: Timestamp, jobCreatedAt: Timestamp) {
+  public init(
+    lastScheduledAt: Timestamp, jobCreatedAt: Timestamp, schedule: String? = nil,
+    timeZone: String? = nil
+  ) {
     self.lastScheduledAt = lastScheduledAt
     self.jobCreatedAt = jobCreatedAt
+    self.schedule = schedule
+    self.timeZone = timeZone
   }
 }
 

@@ -11,8 +11,12 @@ import ProcctlStore
 public protocol CronRuntime: AnyObject {
   /// Wall-clock now.
   func now() -> Timestamp
-  /// Runs `action` once after `ms` milliseconds; returns a token for `cancelTimer`.
+  /// Runs `action` once after `ms` milliseconds (a duration: timeouts, the stop ladder);
+  /// returns a token for `cancelTimer`.
   func schedule(afterMs ms: Int, _ action: @escaping () -> Void) -> Int
+  /// Runs `action` once when the wall clock reaches `at` (at once if past), also when it gets
+  /// there by a host suspend or the clock being set; returns a token for `cancelTimer`.
+  func schedule(at: Timestamp, _ action: @escaping () -> Void) -> Int
   func cancelTimer(_ token: Int)
   /// Starts a run's process; returns its pid (also its process group), or why it failed.
   func spawn(_ launch: CronLaunch) -> Result<Int32, CronSpawnFailure>
@@ -82,7 +86,8 @@ public final class CronScheduler {
   private var jobs: [String: Job] = [:]
   private var runsByPid: [Int32: (job: Job, run: ActiveRun)] = [:]
   private var memory: [String: CronJobMemory]
-  private var rng = SystemRandomNumberGenerator()
+  /// The random part of new run ids (tests make it predictable to check that ids stay unique).
+  public var randomBits: () -> UInt16 = { UInt16.random(in: 0...UInt16.max) }
   private var shuttingDown = false
   /// The one timer, armed for the earliest next run of all jobs.
   private var timer: Int?
@@ -111,6 +116,7 @@ public final class CronScheduler {
     let now = runtime.now()
     var seen = Set<String>()
     let fallback = catalogue.size(named: SizeCatalogue.defaultSizeName) ?? catalogue.sizes[0]
+    var memoryChanged = false
     for app in doc.apps where filter.isEmpty || filter.contains(app.name) {
       for spec in app.processes where spec.type == .cron {
         let key = "\(app.name)/\(spec.name)"
@@ -135,21 +141,35 @@ public final class CronScheduler {
                 schedule: schedule, zone: zone, concurrency: spec.concurrency ?? .forbid,
                 catchUp: spec.catchUp ?? .none, now: now), job)
           }
+          if before.schedule != spec.schedule || before.timeZone != spec.timeZone {
+            // The new schedule counts from now: a restart must not count missed times of the
+            // new schedule from before it took effect.
+            remember(job, max(job.machine.lastScheduled ?? now, now))
+            memoryChanged = true
+          }
           continue
         }
         if let old = jobs[key] { remove(old) }  // deleted and created again
-        let remembered = memory[key].flatMap {
-          $0.jobCreatedAt == spec.createdAt ? $0.lastScheduledAt : nil
-        }
+        var runs = (try? store.history(app: app.name, process: spec.name)) ?? []
+        closeAbandonedRuns(&runs, app: app.name, process: spec.name)
+        let from = Self.windowStart(spec, memory: memory[key], history: runs)
         let job = Job(
           key: key, app: app.name, spec: spec, size: size,
           machine: CronJobMachine(
             schedule: schedule, zone: zone, concurrency: spec.concurrency ?? .forbid,
-            catchUp: spec.catchUp ?? .none, lastScheduled: remembered))
+            catchUp: spec.catchUp ?? .none, lastScheduled: from))
         jobs[key] = job
-        closeAbandonedRuns(job)
+        historyCache[key] = runs
+        lastRecorded[key] = runs.last
         runtime.log("\(key): scheduled \"\(spec.schedule ?? "")\" in \(zone.name)")
         perform(job.machine.start(now: now), job)
+        // Where the job's window starts is on disk before its first time comes, so a supervisor
+        // stopped before then still counts that time as missed after a restart.
+        let point = job.machine.lastScheduled ?? from
+        if memory[key] != memoryEntry(job, point) {
+          remember(job, point)
+          memoryChanged = true
+        }
       }
     }
     for (key, job) in jobs where !seen.contains(key) && job.wanted { remove(job) }
@@ -159,8 +179,9 @@ public final class CronScheduler {
     }
     if memory.keys.contains(where: { ours($0) && !seen.contains($0) }) {
       memory = memory.filter { !ours($0.key) || seen.contains($0.key) }
-      saveMemory()
+      memoryChanged = true
     }
+    if memoryChanged { saveMemory() }
     finishBatch()
   }
 
@@ -257,19 +278,21 @@ public final class CronScheduler {
       switch effect {
       case .persistLastScheduled(let t):
         // The timer batch persists before performing (see `fire`); elsewhere, at once.
-        memory[job.key] = CronJobMemory(lastScheduledAt: t, jobCreatedAt: job.spec.createdAt)
+        remember(job, t)
         if !inBatch { saveMemory() }
       case .start(let scheduledAt, let trigger):
         let r = startRun(job, scheduledAt: scheduledAt, trigger: trigger)
         ids.append((r.id, r.outcome))
       case .stop(let runID, let outcome):
-        if let run = runsByPid.values.first(where: { $0.run.record.id == runID })?.run {
+        // Run ids are unique per job, not across jobs.
+        let own = runsByPid.values.first { $0.job === job && $0.run.record.id == runID }
+        if let run = own?.run {
           runtime.log("\(job.key) run \(runID): \(outcome.rawValue) by a newer run")
           stop(run, outcome: outcome)
         }
       case .record(let scheduledAt, let trigger, let outcome):
         let r = CronRun(
-          id: newRunID(), app: job.app, process: job.spec.name, trigger: trigger,
+          id: newRunID(job), app: job.app, process: job.spec.name, trigger: trigger,
           scheduledAt: scheduledAt, outcome: outcome,
           error: outcome == .skipped ? "the previous run was still active (concurrency forbid)" : nil)
         runtime.log("\(job.key) \(stamp(scheduledAt, job)): \(outcome.rawValue)")
@@ -300,7 +323,7 @@ public final class CronScheduler {
     var persist = false
     for (job, effects) in batch {
       for case .persistLastScheduled(let t) in effects {
-        memory[job.key] = CronJobMemory(lastScheduledAt: t, jobCreatedAt: job.spec.createdAt)
+        remember(job, t)
         persist = true
       }
     }
@@ -321,13 +344,13 @@ public final class CronScheduler {
     timer = nil
     timerAt = earliest
     guard let at = earliest else { return }
-    let delay = max(0, at.epochMs - runtime.now().epochMs)
-    // Long waits are re-checked daily, so a changed wall clock cannot leave a job far off.
-    timer = runtime.schedule(afterMs: Int(min(delay, 86_400_000))) { [unowned self] in self.fire() }
+    // A wall-clock deadline: a suspend or a clock set forward past it fires it at once, a
+    // clock set back leaves it at its time; nothing wakes up in between.
+    timer = runtime.schedule(at: at) { [unowned self] in self.fire() }
   }
 
   private func startRun(_ job: Job, scheduledAt: Timestamp, trigger: CronTrigger) -> CronRun {
-    let id = newRunID()
+    let id = newRunID(job)
     let now = runtime.now()
     let logPath = store.runLogPath(app: job.app, process: job.spec.name, runID: id)
     var entry = CronRun(
@@ -403,28 +426,63 @@ public final class CronScheduler {
 
   /// Runs recorded as active by a supervisor that was killed: their processes were ended with
   /// it (guard, leftover sweep), so they are recorded as failed, not left running forever.
-  private func closeAbandonedRuns(_ job: Job) {
-    guard var runs = try? store.history(app: job.app, process: job.spec.name),
-      runs.contains(where: { $0.outcome == .running })
-    else { return }
+  private func closeAbandonedRuns(_ runs: inout [CronRun], app: String, process: String) {
+    guard runs.contains(where: { $0.outcome == .running }) else { return }
     for i in runs.indices where runs[i].outcome == .running {
       runs[i].outcome = .failed
       runs[i].error = "the supervisor stopped before the run ended"
     }
-    do { try store.writeHistory(runs, app: job.app, process: job.spec.name) } catch {
-      runtime.log("\(job.key): could not update its run history: \(error.description)")
+    do { try store.writeHistory(runs, app: app, process: process) } catch {
+      runtime.log("\(app)/\(process): could not update its run history: \(error.description)")
     }
   }
+
+  /// Where a newly scheduled job's missed times start counting (exclusive). From the memory
+  /// when it is this job's (same creation time); if its schedule or zone changed while no
+  /// supervisor ran, no earlier than the job's last change (`updatedAt`: the new schedule took
+  /// effect then or before). A job never scheduled before (or whose memory is gone) counts from
+  /// its last change, which is its creation unless it was updated. Never before the latest
+  /// scheduled time in its history, so a lost memory file cannot run a time twice. Any later
+  /// start leaves times out; none runs twice.
+  static func windowStart(_ spec: ProcessSpec, memory: CronJobMemory?, history: [CronRun])
+    -> Timestamp
+  {
+    var from = spec.updatedAt
+    if let m = memory, m.jobCreatedAt == spec.createdAt {
+      let zone = spec.timeZone ?? "UTC"
+      let same = (m.schedule ?? spec.schedule) == spec.schedule && (m.timeZone ?? zone) == zone
+      from = same ? m.lastScheduledAt : max(m.lastScheduledAt, spec.updatedAt)
+    }
+    let recorded = history.lazy.filter { $0.trigger != .manual }.map(\.scheduledAt).max()
+    return max(from, recorded ?? from)
+  }
+
+  private func memoryEntry(_ job: Job, _ t: Timestamp) -> CronJobMemory {
+    CronJobMemory(
+      lastScheduledAt: t, jobCreatedAt: job.spec.createdAt, schedule: job.spec.schedule,
+      timeZone: job.spec.timeZone ?? "UTC")
+  }
+
+  /// Notes the job's last scheduled time (its window's start) for `saveMemory`.
+  private func remember(_ job: Job, _ t: Timestamp) { memory[job.key] = memoryEntry(job, t) }
 
   /// Adds or updates the run in the job's history (written by `flushHistory`).
   private func record(_ run: CronRun, _ job: Job) {
     lastRecorded[job.key] = run
     statusDirty = true
-    var runs = historyCache[job.key] ?? (try? store.history(app: job.app, process: job.spec.name)) ?? []
+    var runs = history(job)
     if let i = runs.lastIndex(where: { $0.id == run.id }) { runs[i] = run } else { runs.append(run) }
     if runs.count > CronRun.historyLimit * 2 { runs.removeFirst(runs.count - CronRun.historyLimit * 2) }
     historyCache[job.key] = runs
     dirtyHistory.insert(job.key)
+  }
+
+  /// The job's recorded runs, oldest first (read once, then kept in the cache).
+  private func history(_ job: Job) -> [CronRun] {
+    if let cached = historyCache[job.key] { return cached }
+    let runs = (try? store.history(app: job.app, process: job.spec.name)) ?? []
+    historyCache[job.key] = runs
+    return runs
   }
 
   /// Writes the histories changed since the last call (the last 50 runs each).
@@ -453,16 +511,24 @@ public final class CronScheduler {
     t.rfc3339(offsetSeconds: job.machine.zone.offset(at: t), fraction: false, zulu: false)
   }
 
-  /// "20261203-193000-3fa9": UTC start time plus randomness; sorts by time, unique per job.
-  private func newRunID() -> String {
-    let t = runtime.now()
-    let s = t.rfc3339(offsetSeconds: 0, fraction: false)
+  /// "20261203-193000-3fa9": UTC time plus 16 random bits; sorts by time. Unique per job: a
+  /// random part already taken in the same second (by a recorded or an active run of the job,
+  /// e.g. a batch of missed times recorded at once) is counted up to the next free one.
+  private func newRunID(_ job: Job) -> String {
+    let s = runtime.now().rfc3339(offsetSeconds: 0, fraction: false)
     let digits = s.filter { $0.isNumber }
-    let date = digits.prefix(8)
-    let time = digits.dropFirst(8).prefix(6)
-    let r = UInt16.random(in: 0...UInt16.max, using: &rng)
-    var hex = String(r, radix: 16)
-    while hex.count < 4 { hex = "0" + hex }
-    return "\(date)-\(time)-\(hex)"
+    let prefix = "\(digits.prefix(8))-\(digits.dropFirst(8).prefix(6))-"
+    let runs = history(job)
+    var taken = Set(runs.lazy.map(\.id).filter { $0.hasPrefix(prefix) })
+    for (j, run) in runsByPid.values where j === job { taken.insert(run.record.id) }
+    var r = randomBits()
+    // At most 100 recorded plus the active runs are taken: this ends long before wrapping.
+    for _ in 0...UInt16.max {
+      var hex = String(r, radix: 16)
+      while hex.count < 4 { hex = "0" + hex }
+      if !taken.contains(prefix + hex) { return prefix + hex }
+      r &+= 1
+    }
+    return prefix + String(r, radix: 16)
   }
 }

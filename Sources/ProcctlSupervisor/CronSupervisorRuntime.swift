@@ -13,6 +13,9 @@ final class CronSupervisorRuntime: CronRuntime {
   unowned let supervisor: Supervisor
   let store: CronStore
   private var timers: [Int: EventLoop.TimerToken] = [:]
+  /// Deadlines at wall-clock times (the next cron run), which follow a suspend or a clock set.
+  private let clock: WallClockTimers
+  private var wallTimers: [Int: WallClockTimers.Token] = [:]
   private var nextToken = 1
   /// Open output pipes of runs: read end -> its writer and stream.
   private var pipes: [Int32: (writer: LogWriter, stream: LogWriter.Stream)] = [:]
@@ -21,9 +24,10 @@ final class CronSupervisorRuntime: CronRuntime {
   /// the same job overlap (`--concurrency allow`), so each run gets a whole pod.
   private var slots: [Int32: InstanceKey] = [:]
 
-  init(supervisor: Supervisor, store: CronStore) {
+  init(supervisor: Supervisor, store: CronStore) throws(SupervisorError) {
     self.supervisor = supervisor
     self.store = store
+    clock = try WallClockTimers(loop: supervisor.eventLoop)
   }
 
   func now() -> Timestamp { Timestamp(epochMs: cprocctl_realtime_ms()) }
@@ -38,8 +42,19 @@ final class CronSupervisorRuntime: CronRuntime {
     return token
   }
 
+  func schedule(at: Timestamp, _ action: @escaping () -> Void) -> Int {
+    let token = nextToken
+    nextToken += 1
+    wallTimers[token] = clock.schedule(atMs: at.epochMs) { [unowned self] in
+      self.wallTimers[token] = nil
+      action()
+    }
+    return token
+  }
+
   func cancelTimer(_ token: Int) {
     if let t = timers.removeValue(forKey: token) { supervisor.eventLoop.cancelTimer(t) }
+    if let t = wallTimers.removeValue(forKey: token) { clock.cancel(t) }
   }
 
   func spawn(_ launch: CronLaunch) -> Result<Int32, CronSpawnFailure> {
@@ -177,7 +192,7 @@ extension Supervisor {
   /// reconcile).
   func startCron() throws(SupervisorError) -> CronScheduler {
     let store = CronStore(paths: options.paths)
-    let runtime = CronSupervisorRuntime(supervisor: self, store: store)
+    let runtime = try CronSupervisorRuntime(supervisor: self, store: store)
     let scheduler = CronScheduler(runtime: runtime, store: store)
     runtime.scheduler = scheduler
     scheduler.reaped = { [unowned runtime] pid, status in runtime.reaped(pid: pid, status: status) }

@@ -31,7 +31,7 @@ public enum SupervisorEvent: Sendable {
   /// cleared) and left the instance's process group.
   case unmarkedOrphanKilled(pid: Int32)
   case stateUnreadable(reason: String)
-  case shuttingDown(signal: Int32, instances: Int)
+  case shuttingDown(signal: Int32, instances: Int, cronRuns: Int = 0)
   case escalating(signal: Int32)
   case note(String)
 
@@ -84,8 +84,9 @@ public enum SupervisorEvent: Sendable {
     case .rollPaused(let p, let why): return "\(p) rolling restart paused: \(why)"
     case .rollResumed(let p, let why): return "\(p) rolling restart resumed: \(why)"
     case .stateUnreadable(let reason): return "state not applied: \(reason)"
-    case .shuttingDown(let sig, let n):
+    case .shuttingDown(let sig, let n, let runs):
       return "received \(Self.signalName(sig)): stopping \(n) instance(s)"
+        + (runs > 0 ? " and \(runs) cron run(s)" : "")
     case .escalating(let sig):
       return "received \(Self.signalName(sig)) again: SIGKILL to every instance"
     case .note(let s): return s

@@ -252,7 +252,8 @@ public final class Supervisor {
 
   private func beginShutdown(signal: Int32) {
     let all = allInstances()
-    events.emit(.shuttingDown(signal: signal, instances: all.count))
+    events.emit(
+      .shuttingDown(signal: signal, instances: all.count, cronRuns: cron?.activeRunCount ?? 0))
     phase = .stopping
     for inst in all { apply(inst, .stop) }
     cron?.shutdown()

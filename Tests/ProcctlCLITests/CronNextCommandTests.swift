@@ -74,6 +74,41 @@ struct CronNextCommandTests {
     #expect(r.stderr == message)
   }
 
+  /// The parser's table of rejected expressions through the real binary (the rows run in
+  /// parallel): exit 2, nothing on stdout, the message on stderr.
+  @Test(arguments: badSchedules)
+  func rejectsEveryInvalidExpression(_ c: BadSchedule) {
+    let r = runProcctl(["cron", "next", c.expr], home: nil)
+    #expect(r.exitCode == 2, "\(r)")
+    #expect(r.stdout == "")
+    #expect(r.stderr == "error: invalid schedule \"\(c.expr)\": \(c.message)\n")
+  }
+
+  /// A schedule that starts like a negative number is the schedule, not an unknown option, on
+  /// `create` and `update` too; its parser names the field.
+  @Test func aScheduleStartingWithMinusAndADigitNamesTheField() {
+    let s = Sandbox()
+    expectOK(s.run(["billing", "payment-method", "set", "visa-4242"]))
+    expectOK(s.run(["apps", "create", "a"]))
+    let message =
+      "error: invalid schedule \"-5 * * * *\": minute field \"-5\": \"-5\" is malformed;"
+      + " use n, a-b, a-b/s, * or */s\n"
+    let next = runProcctl(["cron", "next", "-5 * * * *", "--count", "1"], home: nil)
+    expectRun(next, exit: 2, stdout: "", stderr: message)
+    let create = s.run([
+      "create", "--app", "a", "--name", "job", "--type", "cron", "--schedule", "-5 * * * *",
+      "--command", "true", "--yes",
+    ])
+    expectRun(create, exit: 2, stdout: "", stderr: message)
+    let made = s.run([
+      "create", "--app", "a", "--name", "job", "--type", "cron", "--schedule", "@daily",
+      "--command", "true", "--yes",
+    ])
+    expectOK(made)
+    let update = s.run(["update", "--app", "a", "job", "--schedule", "-5 * * * *", "--yes"])
+    expectRun(update, exit: 2, stdout: "", stderr: message)
+  }
+
   @Test func missingExpression() {
     let r = runProcctl(["cron", "next"], home: nil)
     #expect(r.exitCode == 2)

@@ -53,6 +53,33 @@ struct RunsCommandTests {
     #expect(runs[0]["outcome"] as? String == "skipped")
   }
 
+  /// No supervisor runs: `ps` still shows the last run, from the history (not the entry a
+  /// killed supervisor left marked running).
+  @Test func psShowsTheLastRunFromTheHistoryWithoutASupervisor() throws {
+    let s = sandbox()
+    let store = CronStore(paths: StatePaths(home: s.home.path))
+    let t = try #require(Timestamp.parse("2026-03-29T01:00:00Z"))
+    try store.writeHistory(
+      [
+        CronRun(
+          id: "20260329-010000-aaaa", app: "demo", process: "backup", trigger: .schedule,
+          scheduledAt: t, startedAt: t, endedAt: t, durationMs: 0, exitCode: 3, outcome: .failed),
+        CronRun(
+          id: "20260330-003000-bbbb", app: "demo", process: "backup", trigger: .schedule,
+          scheduledAt: t, startedAt: t, outcome: .running),
+      ], app: "demo", process: "backup")
+    let r = s.run(["ps"])
+    expectOK(r)
+    let row = try #require(r.stdout.split(separator: "\n").first { $0.contains("backup") })
+    #expect(row.contains("not running"), "\(r)")
+    #expect(row.hasSuffix("failed (exit 3) 20260329-010000-aaaa"), "\(r)")
+    let j = json(s.run(["ps", "--json"]).stdout)
+    let job = try #require((j["cronJobs"] as? [[String: Any]])?.first)
+    #expect(job["lastRunID"] as? String == "20260329-010000-aaaa")
+    #expect(job["lastOutcome"] as? String == "failed")
+    #expect(job["lastExit"] as? String == "exit 3")
+  }
+
   @Test func badInput() {
     let s = sandbox()
     expectInvalid(s.run(["runs", "backup", "-n", "0"]), "invalid -n \"0\": use a number from 1 to 50")

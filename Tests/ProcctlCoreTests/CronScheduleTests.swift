@@ -1,5 +1,6 @@
 import Foundation
 import ProcctlCore
+import ProcctlTestSupport
 import Testing
 
 /// One row of the grammar table: expression, zone, start, and the next fire times after it.
@@ -170,97 +171,10 @@ struct CronNextFireTests {
   }
 }
 
-/// One invalid expression and the message it must give.
-struct BadCase: CustomStringConvertible, Sendable {
-  var expr: String
-  var message: String
-  init(_ expr: String, _ message: String) {
-    self.expr = expr
-    self.message = message
-  }
-  var description: String { expr }
-}
-
-let badCases: [BadCase] = [
-  BadCase("", "expected 5 fields (minute hour day-of-month month day-of-week), got 0"),
-  BadCase("* * * *", "expected 5 fields (minute hour day-of-month month day-of-week), got 4"),
-  BadCase("0 * * * * *",
-    "expected 5 fields (minute hour day-of-month month day-of-week), got 6; seconds and year fields are not supported"),
-  BadCase("0 0 0 * * * 2026",
-    "expected 5 fields (minute hour day-of-month month day-of-week), got 7; seconds and year fields are not supported"),
-  BadCase("60 * * * *", "minute field \"60\": value 60 is out of range; allowed: 0-59"),
-  BadCase("* 24 * * *", "hour field \"24\": value 24 is out of range; allowed: 0-23"),
-  BadCase("* * 0 * *", "day-of-month field \"0\": value 0 is out of range; allowed: 1-31"),
-  BadCase("* * 32 * *", "day-of-month field \"32\": value 32 is out of range; allowed: 1-31"),
-  BadCase("* * * 13 *", "month field \"13\": value 13 is out of range; allowed: 1-12 or jan-dec"),
-  BadCase("* * * 0 *", "month field \"0\": value 0 is out of range; allowed: 1-12 or jan-dec"),
-  BadCase("* * * * 8",
-    "day-of-week field \"8\": value 8 is out of range; allowed: 0-7 (0 and 7 are Sunday) or sun-sat"),
-  BadCase("-1 * * * *",
-    "minute field \"-1\": \"-1\" is malformed; use n, a-b, a-b/s, * or */s"),
-  BadCase("*/0 * * * *", "minute field \"*/0\": step 0 in \"*/0\"; a step must be at least 1"),
-  BadCase("1-5/0 * * * *",
-    "minute field \"1-5/0\": step 0 in \"1-5/0\"; a step must be at least 1"),
-  BadCase("5/10 * * * *",
-    "minute field \"5/10\": \"5/10\" has a step without a range; use a range with a step such as \"5-59/10\" or \"*/10\""),
-  BadCase("30-10 * * * *",
-    "minute field \"30-10\": range \"30-10\" is reversed; the start must not be after the end"),
-  BadCase("* * * dec-jan *",
-    "month field \"dec-jan\": range \"dec-jan\" is reversed; the start must not be after the end"),
-  BadCase("* * * * sat-mon",
-    "day-of-week field \"sat-mon\": range \"sat-mon\" is reversed; the start must not be after the end"),
-  BadCase("* * * january *",
-    "month field \"january\": \"january\" is a full name; use three-letter names: 1-12 or jan-dec"),
-  BadCase("* * * * Monday",
-    "day-of-week field \"Monday\": \"Monday\" is a full name; use three-letter names: 0-7 (0 and 7 are Sunday) or sun-sat"),
-  BadCase("* * * mon *",
-    "month field \"mon\": \"mon\" is a day name, not allowed in this field; allowed: 1-12 or jan-dec"),
-  BadCase("* * * * jan",
-    "day-of-week field \"jan\": \"jan\" is a month name, not allowed in this field; allowed: 0-7 (0 and 7 are Sunday) or sun-sat"),
-  BadCase("* * jan * *",
-    "day-of-month field \"jan\": \"jan\" is a month name, not allowed in this field; allowed: 1-31"),
-  BadCase("* * * * foo",
-    "day-of-week field \"foo\": \"foo\" is not a valid value; allowed: 0-7 (0 and 7 are Sunday) or sun-sat"),
-  BadCase("0 0 L * *",
-    "day-of-month field \"L\": \"L\" is not supported (cronie has no L, W, #, ?, H or ~); allowed: 1-31"),
-  BadCase("0 0 15W * *",
-    "day-of-month field \"15W\": \"W\" is not supported (cronie has no L, W, #, ?, H or ~); allowed: 1-31"),
-  BadCase("0 0 * * 5L",
-    "day-of-week field \"5L\": \"L\" is not supported (cronie has no L, W, #, ?, H or ~); allowed: 0-7 (0 and 7 are Sunday) or sun-sat"),
-  BadCase("0 0 * * 1#2",
-    "day-of-week field \"1#2\": \"#\" is not supported (cronie has no L, W, #, ?, H or ~); allowed: 0-7 (0 and 7 are Sunday) or sun-sat"),
-  BadCase("0 0 ? * *",
-    "day-of-month field \"?\": \"?\" is not supported (cronie has no L, W, #, ?, H or ~); allowed: 1-31"),
-  BadCase("H * * * *",
-    "minute field \"H\": \"H\" is not supported (cronie has no L, W, #, ?, H or ~); allowed: 0-59"),
-  BadCase("H(0-29)/10 * * * *",
-    "minute field \"H(0-29)/10\": \"H\" is not supported (cronie has no L, W, #, ?, H or ~); allowed: 0-59"),
-  BadCase("0~30 * * * *",
-    "minute field \"0~30\": \"~\" is not supported (cronie has no L, W, #, ?, H or ~); allowed: 0-59"),
-  BadCase("1,,2 * * * *", "minute field \"1,,2\": empty element in the list; allowed: 0-59"),
-  BadCase("*/x * * * *", "minute field \"*/x\": step \"x\" in \"*/x\" is not a number"),
-  BadCase("1/2/3 * * * *", "minute field \"1/2/3\": \"1/2/3\" has more than one step"),
-  BadCase("@reboot",
-    "@reboot is not a time schedule; cron jobs run only at scheduled times"),
-  BadCase("@Daily",
-    "unknown macro @Daily; use one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly (lowercase)"),
-  BadCase("@every 5m",
-    "unknown macro @every; use one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly (lowercase)"),
-  BadCase("@daily 0", "a macro stands alone; got 1 more field(s) after @daily"),
-  BadCase("TZ=Europe/Amsterdam 0 0 * * *",
-    "an inline TZ= prefix is not supported; give the time zone with --tz instead"),
-  BadCase("CRON_TZ=UTC 0 0 * * *",
-    "an inline CRON_TZ= prefix is not supported; give the time zone with --tz instead"),
-  BadCase("0 0 30 2 *",
-    "day-of-month field \"30\" names no day that occurs in month field \"2\", so the schedule never fires"),
-  BadCase("0 0 31 apr,jun,sep,nov *",
-    "day-of-month field \"31\" names no day that occurs in month field \"apr,jun,sep,nov\", so the schedule never fires"),
-]
-
 @Suite("Cron schedule: rejected expressions")
 struct CronRejectTests {
-  @Test(arguments: badCases)
-  func rejected(_ c: BadCase) {
+  @Test(arguments: badSchedules)
+  func rejected(_ c: BadSchedule) {
     #expect(throws: CoreError.invalid("invalid schedule \"\(c.expr)\": \(c.message)")) {
       try CronSchedule(parsing: c.expr)
     }

@@ -46,8 +46,9 @@ struct CronEndToEndTests {
   func everyMinuteJobFiresAtTheNextMinuteBoundary() async throws {
     let h = SupervisorHarness()
     defer { h.cleanup() }
-    h.cronJob("tick", "echo \"$PROCCTL_RUN_ID $PROCCTL_SCHEDULED_AT\" >> tick.out", schedule: "* * * * *")
+    // Before the job exists: a minute boundary between its creation and up's start is its first.
     let t0 = Int64(Date().timeIntervalSince1970 * 1000)
+    h.cronJob("tick", "echo \"$PROCCTL_RUN_ID $PROCCTL_SCHEDULED_AT\" >> tick.out", schedule: "* * * * *")
     let up = try h.startUp()
     #expect(await h.waitScheduled("tick"))
     #expect(await waitUntil(timeout: .seconds(75)) { h.runs("tick").contains { $0.outcome == .succeeded } })
@@ -113,6 +114,9 @@ struct CronEndToEndTests {
     #expect(list.stdout.contains("\"nextRunAt\": \"2027-01-01T00:00:00+00:00\""), "\(list)")
     #expect(list.stdout.contains("\"running\": 1"))
     #expect(await h.stopUp(up) == 0)
+    // The shutdown line counts the active run.
+    let line = "received SIGTERM: stopping 0 instance(s) and 1 cron run(s)"
+    #expect(h.upLog().contains(line), "\(h.upLog())")
   }
 
   @Test(.timeLimit(.minutes(1)))
@@ -184,9 +188,14 @@ struct CronEndToEndTests {
     h.cronJob("nightly", "true", schedule: "0 3 * * *")
     let up = try h.startUp()
     #expect(await h.waitScheduled("nightly"))
+    // Its starting point is on disk before it ever fires (a restart counts missed times from
+    // there), and the new schedule's once it is applied.
+    let store = CronStore(paths: h.paths)
+    #expect(store.readMemory()["demo/nightly"]?.schedule == "0 3 * * *")
     let before = h.cronStatus("nightly")?.nextRunAt
     #expect(h.procctl(["update", "nightly", "--schedule", "*/5 * * * *"]).exitCode == 0)
     #expect(await waitUntil { h.cronStatus("nightly")?.nextRunAt != before })
+    #expect(store.readMemory()["demo/nightly"]?.schedule == "*/5 * * * *")
     #expect((h.cronStatus("nightly")?.nextRunAt?.epochMs ?? 0) % 300_000 == 0)
     #expect(h.procctl(["delete", "nightly", "--yes"]).exitCode == 0)
     #expect(await waitUntil { h.cronStatus("nightly") == nil })

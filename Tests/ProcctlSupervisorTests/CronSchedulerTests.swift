@@ -25,6 +25,11 @@ final class FakeCronRuntime: CronRuntime {
     timers.append((nextToken, clock.epochMs + Int64(ms), action))
     return nextToken
   }
+  func schedule(at: Timestamp, _ action: @escaping () -> Void) -> Int {
+    defer { nextToken += 1 }
+    timers.append((nextToken, at.epochMs, action))
+    return nextToken
+  }
   func cancelTimer(_ token: Int) { timers.removeAll { $0.token == token } }
   func spawn(_ launch: CronLaunch) -> Result<Int32, CronSpawnFailure> {
     if failSpawn { return .failure(CronSpawnFailure("chdir /nope: No such file or directory")) }
@@ -52,18 +57,23 @@ final class FakeCronRuntime: CronRuntime {
 
 @Suite("Cron scheduler with a virtual clock")
 struct CronSchedulerTests {
-  let created = Timestamp.parse("2025-06-01T00:00:00Z")!
+  /// When the jobs were created (and, unless `updated` says otherwise, last changed): a job
+  /// never scheduled before counts missed times from there, so it is just before the tests'
+  /// starts (10:00:30) and after their last minute boundary.
+  let created = Timestamp.parse("2026-01-01T10:00:00Z")!
 
   func doc(_ schedule: String = "* * * * *", tz: String = "UTC", concurrency: ConcurrencyPolicy? = nil,
-    timeoutMs: Int? = nil, catchUp: CatchUpPolicy? = nil, jobs: [String] = ["job"]) -> StateDocument
+    timeoutMs: Int? = nil, catchUp: CatchUpPolicy? = nil, jobs: [String] = ["job"],
+    created: String? = nil, updated: String? = nil) -> StateDocument
   {
+    let createdAt = created.flatMap(Timestamp.parse) ?? self.created
     let specs = jobs.map {
       ProcessSpec(
         name: $0, type: .cron, command: "true", cwd: "/", schedule: schedule, timeZone: tz,
         stopTimeoutMs: 2000, concurrency: concurrency, timeoutMs: timeoutMs, catchUp: catchUp,
-        createdAt: created, updatedAt: created)
+        createdAt: createdAt, updatedAt: updated.flatMap(Timestamp.parse) ?? createdAt)
     }
-    return StateDocument(apps: [Application(name: "app", createdAt: created, processes: specs)])
+    return StateDocument(apps: [Application(name: "app", createdAt: createdAt, processes: specs)])
   }
 
   func withScheduler(
@@ -161,15 +171,16 @@ struct CronSchedulerTests {
     let home = TempHome()
     defer { home.remove() }
     let store = CronStore(paths: StatePaths(home: home.path))
+    let d = doc("*/5 * * * *", catchUp: .once, created: "2026-01-01T09:59:00Z")
     let rt1 = FakeCronRuntime("2026-01-01T09:59:30Z")
     let s1 = CronScheduler(runtime: rt1, store: store)
-    s1.apply(doc("*/5 * * * *", catchUp: .once), catalogue: .builtIn, apps: [])
+    s1.apply(d, catalogue: .builtIn, apps: [])
     rt1.advance(to: "2026-01-01T10:00:00Z")
     _ = s1.childExited(pid: 1001, waitStatus: 0)
     // The supervisor is down from 10:00:10 to 10:17.
     let rt2 = FakeCronRuntime("2026-01-01T10:17:00Z")
     let s2 = CronScheduler(runtime: rt2, store: store)
-    s2.apply(doc("*/5 * * * *", catchUp: .once), catalogue: .builtIn, apps: [])
+    s2.apply(d, catalogue: .builtIn, apps: [])
     #expect(rt2.launches.map(\.scheduledAt) == [Timestamp.parse("2026-01-01T10:15:00Z")!])
     let runs = try store.history(app: "app", process: "job")
     #expect(runs.map(\.outcome) == [.succeeded, .missed, .missed, .running])
@@ -177,9 +188,28 @@ struct CronSchedulerTests {
     // Restarted again right away: nothing runs twice.
     let rt3 = FakeCronRuntime("2026-01-01T10:17:05Z")
     let s3 = CronScheduler(runtime: rt3, store: store)
-    s3.apply(doc("*/5 * * * *", catchUp: .once), catalogue: .builtIn, apps: [])
+    s3.apply(d, catalogue: .builtIn, apps: [])
     #expect(rt3.launches.isEmpty)
     #expect(s3.status().first?.nextRunAt == Timestamp.parse("2026-01-01T10:20:00Z"))
+  }
+
+  /// After a restart the status shows the job's last run from its history at once, not "-".
+  @Test func theLastRunComesFromTheHistoryAfterARestart() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    let rt1 = FakeCronRuntime("2026-01-01T10:00:30Z")
+    let s1 = CronScheduler(runtime: rt1, store: store)
+    s1.apply(doc(), catalogue: .builtIn, apps: [])
+    rt1.advance(to: "2026-01-01T10:01:00Z")
+    _ = s1.childExited(pid: 1001, waitStatus: 2 << 8)
+    let id = try #require(rt1.launches.first?.runID)
+    let s2 = CronScheduler(runtime: FakeCronRuntime("2026-01-01T10:01:30Z"), store: store)
+    s2.apply(doc(), catalogue: .builtIn, apps: [])
+    let last = try #require(s2.status().first?.lastRun)
+    #expect(last.id == id)
+    #expect(last.outcome == .failed)
+    #expect(last.exitCode == 2)
   }
 
   @Test func runsOfAKilledSupervisorAreClosed() throws {
@@ -206,7 +236,10 @@ struct CronSchedulerTests {
     try store.writeMemory(["other/job": other, "app/gone": other])
     let s = CronScheduler(runtime: FakeCronRuntime("2026-01-01T10:00:30Z"), store: store)
     s.apply(doc(), catalogue: .builtIn, apps: ["app"])
-    #expect(store.readMemory() == ["other/job": other])
+    let kept = store.readMemory()
+    #expect(kept["other/job"] == other)
+    #expect(kept["app/gone"] == nil)
+    #expect(kept["app/job"]?.lastScheduledAt == created)  // its starting point
   }
 
   @Test func catchUpNoneRecordsMissedAndWaits() throws {
@@ -283,13 +316,124 @@ struct CronSchedulerTests {
     }
   }
 
+  /// The audit's case: a job created while `up` runs, `up` stopped before its first time and
+  /// started again two minutes later. Its starting point was persisted when it was scheduled,
+  /// so the times in between are missed and `once` runs the latest, exactly once.
+  @Test func firstTimesMissedWhileDownAreCaughtUp() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    let d = doc(catchUp: .once, created: "2026-01-01T10:00:20Z")
+    let rt1 = FakeCronRuntime("2026-01-01T10:00:20.050Z")
+    CronScheduler(runtime: rt1, store: store).apply(d, catalogue: .builtIn, apps: [])
+    let point = try #require(store.readMemory()["app/job"])
+    #expect(point.lastScheduledAt == Timestamp.parse("2026-01-01T10:00:20Z"))
+    #expect(point.schedule == "* * * * *")
+    #expect(point.timeZone == "UTC")
+    rt1.advance(to: "2026-01-01T10:00:40Z")  // stopped before 10:01
+    #expect(rt1.launches.isEmpty)
+    let rt2 = FakeCronRuntime("2026-01-01T10:02:40Z")
+    let s2 = CronScheduler(runtime: rt2, store: store)
+    s2.apply(d, catalogue: .builtIn, apps: [])
+    #expect(rt2.launches.map(\.scheduledAt) == [Timestamp.parse("2026-01-01T10:02:00Z")!])
+    let runs = try store.history(app: "app", process: "job")
+    #expect(runs.map(\.outcome) == [.missed, .running])
+    #expect(runs.map(\.trigger) == [.schedule, .catchUp])
+    #expect(runs.first?.scheduledAt == Timestamp.parse("2026-01-01T10:01:00Z"))
+    // Restarted once more: 10:02 is not run again.
+    let rt3 = FakeCronRuntime("2026-01-01T10:02:50Z")
+    let s3 = CronScheduler(runtime: rt3, store: store)
+    s3.apply(d, catalogue: .builtIn, apps: [])
+    #expect(rt3.launches.isEmpty)
+    #expect(s3.status().first?.nextRunAt == Timestamp.parse("2026-01-01T10:03:00Z"))
+  }
+
+  /// Created while no supervisor ran: its times since its creation were missed.
+  @Test func aJobNeverScheduledCountsFromItsCreation() throws {
+    try withScheduler("2026-01-01T10:03:30Z") { rt, s, store in
+      s.apply(doc(created: "2026-01-01T10:00:20Z"), catalogue: .builtIn, apps: [])
+      #expect(rt.launches.isEmpty)
+      let runs = try store.history(app: "app", process: "job")
+      #expect(runs.map(\.outcome) == [.missed, .missed, .missed])
+      #expect(runs.first?.scheduledAt == Timestamp.parse("2026-01-01T10:01:00Z"))
+      #expect(s.status().first?.nextRunAt == Timestamp.parse("2026-01-01T10:04:00Z"))
+      #expect(store.readMemory()["app/job"]?.lastScheduledAt == Timestamp.parse("2026-01-01T10:03:00Z"))
+    }
+  }
+
+  /// The schedule was changed while no supervisor ran: the new schedule's missed times count
+  /// from the change (the job's updatedAt), not from the old schedule's last time.
+  @Test func aScheduleChangedWhileDownCountsFromTheChange() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    try store.writeMemory([
+      "app/job": CronJobMemory(
+        lastScheduledAt: Timestamp.parse("2026-01-01T08:00:00Z")!, jobCreatedAt: created,
+        schedule: "0 * * * *", timeZone: "UTC")
+    ])
+    let rt = FakeCronRuntime("2026-01-01T10:31:00Z")
+    let s = CronScheduler(runtime: rt, store: store)
+    s.apply(doc("*/10 * * * *", updated: "2026-01-01T10:05:00Z"), catalogue: .builtIn, apps: [])
+    let runs = try store.history(app: "app", process: "job")
+    #expect(runs.map(\.scheduledAt) == ["10:10", "10:20", "10:30"].map {
+      Timestamp.parse("2026-01-01T\($0):00Z")!
+    })
+    #expect(runs.allSatisfy { $0.outcome == .missed })
+    #expect(store.readMemory()["app/job"]?.schedule == "*/10 * * * *")
+  }
+
+  /// Changed while the supervisor runs: the new schedule's window starts at the change, on
+  /// disk at once, so a restart does not count the new schedule's times from before it.
+  @Test func aScheduleChangeUnderTheSupervisorIsRemembered() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    let rt1 = FakeCronRuntime("2026-01-01T10:00:30Z")
+    let s1 = CronScheduler(runtime: rt1, store: store)
+    s1.apply(doc("0 0 * * *"), catalogue: .builtIn, apps: [])
+    rt1.advance(to: "2026-01-01T10:04:00Z")
+    s1.apply(doc("*/10 * * * *", updated: "2026-01-01T10:03:59Z"), catalogue: .builtIn, apps: [])
+    let m = try #require(store.readMemory()["app/job"])
+    #expect(m.lastScheduledAt == Timestamp.parse("2026-01-01T10:04:00Z"))
+    #expect(m.schedule == "*/10 * * * *")
+    // Down from 10:05 to 10:25: 10:10 and 10:20 were missed, nothing before.
+    let rt2 = FakeCronRuntime("2026-01-01T10:25:00Z")
+    CronScheduler(runtime: rt2, store: store).apply(
+      doc("*/10 * * * *", updated: "2026-01-01T10:03:59Z"), catalogue: .builtIn, apps: [])
+    #expect(try store.history(app: "app", process: "job").map(\.scheduledAt) == [
+      Timestamp.parse("2026-01-01T10:10:00Z")!, Timestamp.parse("2026-01-01T10:20:00Z")!,
+    ])
+  }
+
+  /// The memory file is lost: the history's latest scheduled time still keeps it from running
+  /// again.
+  @Test func aLostMemoryDoesNotRunARecordedTimeAgain() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    let d = doc(catchUp: .once)
+    let rt1 = FakeCronRuntime("2026-01-01T10:00:30Z")
+    let s1 = CronScheduler(runtime: rt1, store: store)
+    s1.apply(d, catalogue: .builtIn, apps: [])
+    rt1.advance(to: "2026-01-01T10:01:00Z")
+    _ = s1.childExited(pid: 1001, waitStatus: 0)
+    #expect(unlink(store.memoryFile) == 0)
+    let rt2 = FakeCronRuntime("2026-01-01T10:01:30Z")
+    let s2 = CronScheduler(runtime: rt2, store: store)
+    s2.apply(d, catalogue: .builtIn, apps: [])
+    #expect(rt2.launches.isEmpty)
+    #expect(s2.status().first?.nextRunAt == Timestamp.parse("2026-01-01T10:02:00Z"))
+  }
+
   /// A DST fall-back hour with a supervisor restart inside it: the fixed-time job ran in the
   /// first pass and does not run again.
   @Test func repeatedHourAcrossARestart() throws {
     let home = TempHome()
     defer { home.remove() }
     let store = CronStore(paths: StatePaths(home: home.path))
-    let d = doc("30 2 * * *", tz: "Europe/Amsterdam", catchUp: .once)
+    let d = doc(
+      "30 2 * * *", tz: "Europe/Amsterdam", catchUp: .once, created: "2026-10-25T01:00:00+02:00")
     let rt1 = FakeCronRuntime("2026-10-25T02:00:00+02:00")
     let s1 = CronScheduler(runtime: rt1, store: store)
     s1.apply(d, catalogue: .builtIn, apps: [])
@@ -301,5 +445,40 @@ struct CronSchedulerTests {
     s2.apply(d, catalogue: .builtIn, apps: [])
     #expect(rt2.launches.isEmpty)
     #expect(s2.status().first?.nextRunAt == Timestamp.parse("2026-10-26T02:30:00+01:00"))
+  }
+}
+
+@Suite("Cron scheduler: run ids")
+struct CronRunIDTests {
+  /// Fifty missed times recorded in the same second with the same random bits still get
+  /// distinct ids: the random part counts up past the ones taken (wrapping at ffff).
+  @Test func idsStayUniquePerJobWhenTheRandomPartRepeats() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let store = CronStore(paths: StatePaths(home: home.path))
+    let created = Timestamp.parse("2025-06-01T00:00:00Z")!
+    try store.writeMemory([
+      "app/job": CronJobMemory(
+        lastScheduledAt: Timestamp.parse("2026-01-01T09:00:00Z")!, jobCreatedAt: created)
+    ])
+    let spec = ProcessSpec(
+      name: "job", type: .cron, command: "sleep 60", cwd: "/", schedule: "* * * * *",
+      timeZone: "UTC", stopTimeoutMs: 2000, catchUp: .once, createdAt: created, updatedAt: created)
+    let doc = StateDocument(apps: [Application(name: "app", createdAt: created, processes: [spec])])
+    let rt = FakeCronRuntime("2026-01-01T10:00:30Z")
+    let s = CronScheduler(runtime: rt, store: store)
+    s.randomBits = { 0xfffe }
+    s.apply(doc, catalogue: .builtIn, apps: [])
+    let skipped = s.manualRun(app: "app", process: "job")
+    #expect(skipped.outcome == .skipped)
+    let ids = try store.history(app: "app", process: "job").map(\.id)
+    #expect(ids.count == CronRun.historyLimit)
+    #expect(Set(ids).count == ids.count)
+    // 49 missed, the catch-up run and the skipped manual run: the first missed one (fffe) is
+    // beyond the last 50.
+    #expect(ids.prefix(3).map { $0.suffix(4) } == ["ffff", "0000", "0001"])
+    #expect(ids.allSatisfy { $0.hasPrefix("20260101-100030-") })
+    #expect(rt.launches.map(\.runID) == [ids[ids.count - 2]])
+    #expect(skipped.runID == ids.last)
   }
 }

@@ -63,6 +63,10 @@ import Testing
     ]
     try store.writeMemory(memory)
     #expect(store.readMemory() == memory)
+    let full = ["shop/nightly": CronJobMemory(
+      lastScheduledAt: t, jobCreatedAt: t, schedule: "0 3 * * *", timeZone: "Europe/Amsterdam")]
+    try store.writeMemory(full)
+    #expect(store.readMemory() == full)
 
     let request = CronRunRequest(id: "q1", app: "shop", process: "nightly", requestedAt: t)
     try store.submit(request)

@@ -108,6 +108,13 @@ int cprocctl_timerfd_create(void);
 int cprocctl_timerfd_set(int fd, uint64_t deadline_ns);
 /// Consumes the expiration count so the fd stops being readable.
 void cprocctl_timerfd_drain(int fd);
+/// A non-blocking, close-on-exec CLOCK_REALTIME timerfd, for wall-clock deadlines.
+int cprocctl_timerfd_create_realtime(void);
+/// Arms a CLOCK_REALTIME timerfd for the wall time `deadline_ms` (ms since the epoch; 0 disarms)
+/// with TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, so setting the clock wakes it.
+int cprocctl_timerfd_set_realtime(int fd, int64_t deadline_ms);
+/// Reads a timerfd: 1 it expired, 0 nothing yet, -1 the clock was set (ECANCELED) or an error.
+int cprocctl_timerfd_read(int fd);
 
 uint64_t cprocctl_monotonic_ns(void);
 int64_t cprocctl_realtime_ms(void);

@@ -20,9 +20,9 @@ public struct PsCommand: Command {
     cpuUsed: its average in cores since it started; absent without cgroups). MEM and CPU show
     use next to the limit: '23M/256M', '0.24/0.25'; '-' for an instance whose cgroup could not
     be made (it runs without limits; a note on stderr and JSON limitsError say why). Cron jobs
-    get their own table (NEXT RUN, ACTIVE runs, LAST RUN); JSON cronJobs [{app, process,
-    schedule, timeZone, nextRunAt, active, activeRuns [{id, pid, startedAt}], lastRunID, lastOutcome, lastExit}]. Exit codes: 0,
-    2 invalid name,
+    get their own table (NEXT RUN, ACTIVE runs, LAST RUN: without a supervisor, from the run
+    history); JSON cronJobs [{app, process, schedule, timeZone, nextRunAt, active, activeRuns
+    [{id, pid, startedAt}], lastRunID, lastOutcome, lastExit}]. Exit codes: 0, 2 invalid name,
     4 application or process not found, 6 state file unreadable.
     """
   public static let arguments = [ArgumentSpec("[NAME]", "Only this process.")]
@@ -67,9 +67,10 @@ public struct PsCommand: Command {
     let now = context.now()
     let rows = PsCommand.rows(
       doc: doc, catalogue: catalogue, status: status, app: appFilter, process: process, now: now)
+    let cronStore = CronStore(paths: context.paths)
     let cron = CronJobView.rows(
-      doc: doc, status: status == nil ? nil : CronStore(paths: context.paths).readStatus(),
-      app: appFilter, process: process)
+      doc: doc, status: status == nil ? nil : cronStore.readStatus(), app: appFilter,
+      process: process, history: { (try? cronStore.history(app: $0, process: $1)) ?? [] })
     if json {
       let sup = SupervisorView(
         running: status != nil, pid: status?.pid, startedAt: status?.startedAt.description)
