@@ -59,11 +59,15 @@ public enum FileIO {
   }
 
   /// Writes `bytes` to `path` atomically: `path.tmp.PID`, fsync, rename, fsync the directory.
-  public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600)
-    throws(StoreError)
-  {
+  /// `durable: false` leaves out both fsyncs, for files whose meaning does not outlive a reboot
+  /// (the rename alone is atomic for every reader and survives the writer being killed).
+  public static func writeAtomically(
+    _ bytes: [UInt8], to path: String, mode: mode_t = 0o600, durable: Bool = true
+  ) throws(StoreError) {
     try bytes.withUnsafeBytes { b in
-      Result { () throws(StoreError) in try writeAtomically(b, to: path, mode: mode) }
+      Result { () throws(StoreError) in
+        try writeAtomically(to: path, mode: mode, durable: durable) { write in write(b) }
+      }
     }.get()
   }
 
@@ -76,7 +80,7 @@ public enum FileIO {
   /// The same for bytes that `produce` hands to `write` piece by piece (a document written as
   /// it is encoded). The first failed write is what is thrown; the file is then left untouched.
   public static func writeAtomically(
-    to path: String, mode: mode_t = 0o600,
+    to path: String, mode: mode_t = 0o600, durable: Bool = true,
     _ produce: (_ write: @escaping (UnsafeRawBufferPointer) -> Void) -> Void
   ) throws(StoreError) {
     let tmp = "\(path).tmp.\(getpid())"
@@ -94,13 +98,13 @@ public enum FileIO {
         do throws(StoreError) { try writeAll(fd, bytes, path: tmp) } catch { failure.error = error }
       }
       if let e = failure.error { throw e }
-      if retrying({ fsync(fd) }) != 0 {
+      if durable, retrying({ fsync(fd) }) != 0 {
         throw .system(call: "fsync", path: tmp, errno: cprocctl_errno())
       }
     }
     if rename(tmp, path) != 0 { throw .system(call: "rename", path: path, errno: cprocctl_errno()) }
     ok = true
-    fsyncDirectory(of: path)
+    if durable { fsyncDirectory(of: path) }
   }
 
   public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {

@@ -200,7 +200,9 @@ public final class CgroupManager {
       }
     } else {
       try FileIO.makeDirectories(FileIO.directory(of: recordFile))
-      try FileIO.writeAtomically(Array(list.map { $0 + "\n" }.joined().utf8), to: recordFile)
+      // Not fsynced: cgroups do not outlive a reboot, and the rename survives a SIGKILL.
+      try FileIO.writeAtomically(
+        Array(list.map { $0 + "\n" }.joined().utf8), to: recordFile, durable: false)
     }
     recorded = list
   }
