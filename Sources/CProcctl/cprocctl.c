@@ -418,6 +418,7 @@ pid_t cprocctl_guard_start(int *write_fd, const char *marker, const char *lock_p
     // one holds nothing until the guard asks, after the supervisor is gone.
     int lockfd = lock_path ? open(lock_path, O_RDONLY | O_CLOEXEC) : -1;
     int high_r = fcntl(fds[0], F_DUPFD, 100);
+    if (high_r < 0) _exit(1);  // no pipe, no guard (the supervisor notes it and goes on)
     int high_l = lockfd >= 0 ? fcntl(lockfd, F_DUPFD, 100) : -1;
     int high_k = keep_fd >= 0 ? fcntl(keep_fd, F_DUPFD, 100) : -1;
     int rfd = 3;
@@ -435,6 +436,7 @@ pid_t cprocctl_guard_start(int *write_fd, const char *marker, const char *lock_p
       for (int fd = 6; fd < 4096; fd++) close(fd);
     }
     if (lockfd < 0) close(4);
+    if (high_k < 0) close(5);
     guard_main(rfd, marker, lockfd, cgroup_roots);
   }
   close(fds[0]);

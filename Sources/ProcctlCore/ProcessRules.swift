@@ -2,11 +2,20 @@
 /// once: what a worker may not have (a schedule, a zone, cron policies), what a cron job must have
 /// (a schedule, exactly one instance) and the ranges of the numbers.
 public enum ProcessRules {
+  /// The longest duration a state file may hold (100 years): far below where the supervisor's
+  /// nanosecond arithmetic on it could overflow.
+  public static let loadedDurationMaxMs = 100 * 365 * 86_400_000
+
   /// The accepted number of rotated log files.
   public static let logFilesRange = 1...100
 
   /// Every problem of `spec`, in a stable order; empty when it is valid.
-  public static func problems(_ spec: ProcessSpec) -> [CoreError] {
+  ///
+  /// `loaded`: `spec` comes from the state file, not from flags. Then the durations are held
+  /// only to what the supervisor can compute with (0 to `loadedDurationMaxMs`), not to the
+  /// flags' limits, and a cron job's min-uptime is not checked: a file an earlier procctl wrote
+  /// within its own (looser) limits stays readable, and the next change can bring it back.
+  public static func problems(_ spec: ProcessSpec, loaded: Bool = false) -> [CoreError] {
     var out: [CoreError] = []
     if let p = Name.problem(spec.name, kind: "process name") { out.append(.invalid(p)) }
     if spec.command.isEmpty {
@@ -39,11 +48,12 @@ public enum ProcessRules {
           .invalid(
             "cron job \"\(spec.name)\" needs --schedule EXPR (5 fields, e.g. \"*/5 * * * *\")"))
       }
-      if spec.minUptimeMs != Limits.minUptimeDefaultMs {
+      if !loaded && spec.minUptimeMs != Limits.minUptimeDefaultMs {
         out.append(.invalid("--min-uptime is only for workers; cron jobs are not restarted"))
       }
     }
-    func duration(_ flag: String, _ ms: Int, max: Int) {
+    func duration(_ flag: String, _ ms: Int, max flagMax: Int) {
+      let max = loaded ? loadedDurationMaxMs : flagMax
       guard ms < 0 || ms > max else { return }
       let got = ms < 0 ? "\(ms)ms" : DurationSpec.describe(ms: ms)
       out.append(

@@ -266,7 +266,7 @@ extension ProcessSpec {
     p.updatedAt = updatedAt
     // The model's rules hold for what the file says too (a hand edit, another tool): a file
     // that breaks them is unreadable, never rewritten. No allocation when all is well.
-    if let problem = ProcessRules.problems(p).first {
+    if let problem = ProcessRules.problems(p, loaded: true).first {
       throw r.error("\(path()) \"\(name)\": \(problem)")
     }
     self = p

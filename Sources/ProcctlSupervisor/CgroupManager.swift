@@ -42,7 +42,7 @@ public final class CgroupManager {
   }
 
   /// `<home>/run/cgroups`: the roots of this state directory's runs, one per line. Written
-  /// (atomically, fsynced) before the first instance starts, so a later run finds what this one
+  /// (atomically; no fsync: cgroups do not outlive a reboot) before the first instance starts, so a later run finds what this one
   /// left wherever it runs from: on v1 the base of each hierarchy is the supervisor's own
   /// cgroup there, which need not be the same from one run to the next.
   public let recordFile: String

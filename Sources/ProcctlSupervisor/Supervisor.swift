@@ -55,6 +55,8 @@ public final class Supervisor {
   private var statusDirty = true
   /// An instance reached its min-uptime in this loop iteration: look at what was adopted.
   private var sweepPending = false
+  /// When the current guard process was started (monotonic ns).
+  private var guardStartedNs: UInt64 = 0
   private var lock: FileLock?
   var guardProcess: SupervisorGuard?
   private var signalFD: Int32 = -1
@@ -320,8 +322,15 @@ public final class Supervisor {
       } else if cron?.childExited(pid: pid, waitStatus: status) == true {
         continue
       } else if pid == guardProcess?.pid {
-        events.emit(.note("guard process \(pid) exited; starting a new one"))
-        restartGuard()
+        // One that could not even set itself up (cprocctl_guard_start) would fail again: no
+        // restart loop, the run goes on without a guard and says so.
+        if EventLoop.nowNs &- guardStartedNs < 1_000_000_000 {
+          events.emit(.note("guard process \(pid) exited at once; running without one"))
+          guardProcess = nil
+        } else {
+          events.emit(.note("guard process \(pid) exited; starting a new one"))
+          restartGuard()
+        }
       }
     }
     if any {
@@ -509,7 +518,10 @@ public final class Supervisor {
       // A new spec is a new chance: a pause is reported again if it fails too. Each apply comes
       // back here with the instance started (or failing on the new spec).
       setRollPaused(group, nil, resumed: "the spec changed")
-      for inst in revive.sorted(by: { $0.key.index < $1.key.index }) {
+      // apply comes back here (re-entrantly) and revives the rest itself: only the first one is
+      // applied from this call, or the later ones would get .newSpec twice (a stop right after
+      // their start).
+      if let inst = revive.min(by: { $0.key.index < $1.key.index }) {
         events.emit(.restarting(inst.key, reason: "new spec, not waiting out its backoff"))
         apply(inst, .newSpec)
       }
@@ -903,7 +915,8 @@ public final class Supervisor {
   }
 
   private func newGuard() throws(SupervisorError) -> SupervisorGuard {
-    try SupervisorGuard(
+    guardStartedNs = EventLoop.nowNs
+    return try SupervisorGuard(
       marker: "PROCCTL_INSTANCE_ID=\(runID)/", lockPath: options.paths.supervisorLockFile,
       cgroupRoots: limits?.cgroups.roots ?? [], keepFD: inotifyFD)
   }

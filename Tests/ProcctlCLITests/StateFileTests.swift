@@ -73,7 +73,7 @@ struct StateFileTests {
     ("\"name\":\"api\"", "\"name\":\"web\"",
      "apps[0].processes[1]: process \"web\" appears twice (also processes[0])"),
     ("\"stopTimeoutMs\":10000", "\"stopTimeoutMs\":9223372036854775000",
-     "apps[0].processes[0] \"web\": --stop-timeout must be between 0 and 1h, got 2562047788015h12m55s"),
+     "apps[0].processes[0] \"web\": --stop-timeout must be between 0 and 36500d, got 2562047788015h12m55s"),
     ("\"name\":\"web\"", "\"name\":\"Web\"",
      "apps[0].processes[0] \"Web\": invalid name \"Web\": use lowercase letters, digits and '-' (e.g. web)"),
   ]
@@ -98,6 +98,25 @@ struct StateFileTests {
       #expect(r.stderr.hasSuffix("; it was left unchanged\n"), "\(r)")
       #expect(s.stateBytes == bad)
     }
+  }
+
+  /// A file an earlier procctl wrote within its looser limits (a 2 h stop timeout, a 3 h
+  /// min-uptime) stays readable, and the next change can bring the value back into range.
+  @Test func durationsBeyondTheFlagsLimitsStayReadableFromTheFile() throws {
+    let s = Sandbox().withDemo()
+    let text = String(decoding: try #require(s.stateBytes), as: UTF8.self)
+    #expect(text.contains("\"stopTimeoutMs\":10000") && text.contains("\"minUptimeMs\":1000"))
+    let old = text
+      .replacingOccurrences(of: "\"stopTimeoutMs\":10000", with: "\"stopTimeoutMs\":7200000")
+      .replacingOccurrences(of: "\"minUptimeMs\":1000", with: "\"minUptimeMs\":10800000")
+    try Data(old.utf8).write(to: URL(fileURLWithPath: s.home.stateFile))
+    let shown = s.run(["show", "-a", "demo", "web", "--json"])
+    #expect(shown.exitCode == 0, "\(shown)")
+    #expect(shown.stdout.contains("\"stopTimeoutMs\": 7200000"), "\(shown)")
+    let fixed = s.run(["update", "-a", "demo", "web", "--stop-timeout", "30s"])
+    #expect(fixed.exitCode == 0, "\(fixed)")
+    let after = s.run(["show", "-a", "demo", "web", "--json"])
+    #expect(after.stdout.contains("\"stopTimeoutMs\": 30000"), "\(after)")
   }
 
   @Test func duplicatedApplicationIsUnreadable() throws {

@@ -180,6 +180,35 @@ import Testing
     #expect(h.upLog().contains("demo/sc rolling restart resumed"))
     #expect(!h.procctl(["ps", "--app", "demo"]).stdout.contains("paused"))
   }
+
+  /// Every instance crash-loops; the update that fixes the command starts each of them once, at
+  /// once: none is stopped again right after its start (each revive used to be applied twice).
+  @Test(.timeLimit(.minutes(1)))
+  func fixingACrashLoopStartsEveryBackedOffInstanceOnce() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    h.worker("cl", "exit 3", instances: 3, minUptime: "300ms")
+    try h.startUp()
+    #expect(
+      await waitUntil(timeout: .seconds(15)) {
+        (1...3).allSatisfy { i in
+          guard let s = h.instance("cl", i) else { return false }
+          return s.state == "backoff" && s.backoffAttempts >= 3
+        }
+      }, "\(h.upLog())")
+    let before = h.upLog().count
+    let fix = h.procctl(["update", "--app", "demo", "cl", "--command", "sleep 300 # \(h.token)"])
+    #expect(fix.exitCode == 0, "\(fix)")
+    #expect(
+      await waitUntil(timeout: .seconds(10)) {
+        (1...3).allSatisfy { h.instance("cl", $0)?.state == "running" }
+      }, "\(h.upLog())")
+    let after = String(h.upLog().dropFirst(before))
+    for i in 1...3 {
+      #expect(!after.contains("demo/cl.\(i) stopping"), "\(after)")
+      #expect(after.components(separatedBy: "demo/cl.\(i) started").count == 2, "\(after)")
+    }
+  }
 }
 
 /// When the first (or, with `last`, the last) event line of `log` containing `text` was logged.
