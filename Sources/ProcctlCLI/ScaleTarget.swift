@@ -44,9 +44,9 @@ public struct ScaleTarget: Equatable, Sendable {
     var out: [ScaleTarget] = []
     var problems: [any Error] = []
     var i = 0
+    /// "3", "+3", "-3": a count (the separate-word form, `web 3` / `web +3`).
     func isNumber(_ s: String) -> Bool {
-      let body = s.hasPrefix("+") || s.hasPrefix("-") ? s.dropFirst() : Substring(s)
-      return !body.isEmpty && body.allSatisfy { $0.isASCII && $0.isNumber }
+      Limits.isWholeNumber(s.hasPrefix("+") || s.hasPrefix("-") ? s.dropFirst() : Substring(s))
     }
     while i < args.count {
       let a = args[i]

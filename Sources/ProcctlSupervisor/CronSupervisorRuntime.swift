@@ -72,9 +72,10 @@ final class CronSupervisorRuntime: CronRuntime {
     var env = supervisor.baseEnvironment
     for (k, v) in spec.env { env.append("\(k)=\(v)") }
     for (k, v) in launch.environment.sorted(by: { $0.key < $1.key }) { env.append("\(k)=\(v)") }
-    env.append(
-      "PROCCTL_INSTANCE_ID=\(supervisor.runID)/\(launch.app)/\(launch.process)/run/\(launch.runID)"
-    )
+    // First: the orphan sweep and the guard read only the first 64 KiB of /proc/PID/environ.
+    env.insert(
+      "PROCCTL_INSTANCE_ID=\(supervisor.runID)/\(launch.app)/\(launch.process)/run/\(launch.runID)",
+      at: 0)
     var req = SpawnRequest(
       command: spec.command, environment: env, cwd: spec.cwd.isEmpty ? nil : spec.cwd,
       stdin: supervisor.devNull, stdout: out[1], stderr: err[1])

@@ -679,7 +679,8 @@ public final class Supervisor {
     let id = "\(runID)/\(inst.key.app)/\(inst.key.process)/\(inst.key.index)/\(seq)"
     var (env, direct) = environment(for: inst)
     env.append("PROCCTL_INSTANCE=\(inst.key.index)")
-    env.append("PROCCTL_INSTANCE_ID=\(id)")
+    // First: the orphan sweep and the guard read only the first 64 KiB of /proc/PID/environ.
+    env.insert("PROCCTL_INSTANCE_ID=\(id)", at: 0)
     var req = SpawnRequest(
       command: spec.command, environment: env, cwd: spec.cwd.isEmpty ? nil : spec.cwd,
       stdin: devNull, stdout: fds.stdout, stderr: fds.stderr)
