@@ -185,14 +185,23 @@ public enum CgroupDetector {
   static func probe(_ dir: String, pid: Int32) -> Int32 {
     let top = dir + "/procctl"
     let existed = CgroupFiles.isDirectory(top)
-    do throws(StoreError) {
-      try CgroupFiles.makeDirectory(top)
-      let p = top + "/probe-\(pid)"
-      try CgroupFiles.makeDirectory(p)
-      _ = CgroupFiles.removeDirectory(p)
-    } catch {
-      if case .system(_, _, let e) = error { return e }
-      return EIO
+    // Another state directory's supervisor may remove the shared `procctl` directory (empty at
+    // its exit) between the two mkdirs: try again then, as `CgroupManager.prepare` does (a
+    // probe failing on that race chose rlimit mode for a host with writable cgroups).
+    var attempt = 0
+    while true {
+      do throws(StoreError) {
+        try CgroupFiles.makeDirectory(top)
+        let p = top + "/probe-\(pid)"
+        try CgroupFiles.makeDirectory(p)
+        _ = CgroupFiles.removeDirectory(p)
+        break
+      } catch {
+        attempt += 1
+        guard case .system(_, _, let e) = error else { return EIO }
+        if e == ENOENT && attempt < 10 { continue }
+        return e
+      }
     }
     if !existed { _ = CgroupFiles.removeDirectory(top) }
     return 0

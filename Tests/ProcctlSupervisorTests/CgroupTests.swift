@@ -28,6 +28,38 @@ private let quarter = PodSize(name: "q", family: .standard, milliCPU: 250, memor
 private let big = PodSize(name: "big", family: .standard, milliCPU: 1000, memoryMB: 512, monthly: Cents(0))
 
 @Suite(.serialized) struct CgroupDetectionTests {
+  /// Another supervisor's exit removes the shared `procctl` directory while this one probes:
+  /// the probe tries again instead of reporting a host with writable cgroups as unusable.
+  @Test(.timeLimit(.minutes(1))) func probeSurvivesTheSharedDirectoryBeingRemoved() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    let top = home.path + "/procctl"
+    let remover = Process()
+    remover.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    remover.arguments = [
+      "python3", "-c",
+      // One removal a millisecond: now and then between a probe's two mkdirs, never twice in
+      // one probe (it takes tens of microseconds).
+      "import os, time\nend = time.time() + 20\nwhile time.time() < end:\n"
+        + "    time.sleep(0.001)\n    try: os.rmdir('\(top)')\n    except OSError: pass",
+    ]
+    try remover.run()
+    defer {
+      kill(remover.processIdentifier, SIGKILL)
+      remover.waitUntilExit()
+    }
+    var failed = 0
+    var lastError: Int32 = 0
+    for _ in 0..<3000 {
+      let e = CgroupDetector.probe(home.path, pid: getpid())
+      if e != 0 {
+        failed += 1
+        lastError = e
+      }
+    }
+    #expect(failed == 0, "\(failed) of 3000 probes failed, the last with errno \(lastError)")
+  }
+
   @Test func overrideParsing() throws {
     #expect(try LimitsOverride.parse(nil) == .auto)
     #expect(try LimitsOverride.parse("RLIMIT") == .rlimit)
