@@ -28,6 +28,10 @@ public struct LimitsDetection: Sendable {
 /// Chooses how pod sizes are enforced: cgroup v2 where cpu and memory can be delegated and
 /// written, else cgroup v1 where the memory and cpu hierarchies are writable, else RLIMIT_AS.
 public enum CgroupDetector {
+  /// The cgroup v1 controllers procctl uses, in the order their hierarchies are looked up:
+  /// memory and cpu are required, cpuacct (CPU use) and freezer (stopping at once) are not.
+  static let v1Controllers = ["memory", "cpu", "cpuacct", "freezer"]
+
   /// Probes the host. Throws (`refused`, exit 1) when a forced cgroup mode is not available.
   public static func detect(
     override: LimitsOverride, source: String = LimitsOverride.environmentVariable,
@@ -146,7 +150,7 @@ public enum CgroupDetector {
     var used: [CgroupHierarchy] = []
     var problems: [String] = []
     var optionalMissing: [String] = []
-    for controller in ["memory", "cpu", "cpuacct", "freezer"] {
+    for controller in v1Controllers {
       let required = controller == "memory" || controller == "cpu"
       if used.contains(where: { $0.has(controller) }) { continue }  // co-mounted
       guard let h = v1.first(where: { $0.has(controller) }) else {

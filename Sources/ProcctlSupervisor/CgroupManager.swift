@@ -236,7 +236,7 @@ public final class CgroupManager {
   static func defaultRoots(namespace: String, mounts: [CgroupHierarchy]) -> [String] {
     var out: [String] = []
     for h in mounts
-    where h.version == 2 || ["memory", "cpu", "cpuacct", "freezer"].contains(where: h.has) {
+    where h.version == 2 || CgroupDetector.v1Controllers.contains(where: h.has) {
       for base in [h.ownDir, h.mountPoint] {
         let root = base + "/procctl/" + namespace
         if !out.contains(root) && CgroupFiles.isDirectory(root) { out.append(root) }
