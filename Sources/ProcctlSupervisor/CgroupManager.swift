@@ -51,7 +51,7 @@ public final class CgroupManager {
   public private(set) var staleRoots: [String] = []
   /// What the record file holds as far as this run knows (nil: not read or written yet).
   private var recorded: [String]?
-  /// The host's cgroup mounts (nil: read /proc/self when needed).
+  /// The host's cgroup mounts (nil: the ones detection found, else read /proc/self).
   private let system: CgroupSystem?
 
   public init(detection: LimitsDetection, home: String, system: CgroupSystem? = nil) {
@@ -95,7 +95,13 @@ public final class CgroupManager {
   /// under each mount's root). In rlimit mode only the sweep is done (where it is allowed).
   /// This run's roots are recorded before any group is made; throws when they cannot be.
   public func prepare() throws(StoreError) -> StaleCleanup {
-    let mounts = (system ?? .live()).hierarchies()
+    // Detection has just parsed the same /proc/self files: not again on every start.
+    var mounts = detection.allHierarchies
+    if let system {
+      mounts = system.hierarchies()
+    } else if mounts.isEmpty {
+      mounts = CgroupSystem.live().hierarchies()
+    }
     let previous = Self.readRecord(recordFile, namespace: namespace, mounts: mounts)
     recorded = previous
     staleRoots = Self.defaultRoots(namespace: namespace, mounts: mounts)

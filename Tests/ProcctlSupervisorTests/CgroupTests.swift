@@ -76,10 +76,35 @@ private let big = PodSize(name: "big", family: .standard, milliCPU: 1000, memory
     #expect(d.mode == .v2)
     #expect(d.baseDirs == [own])
     #expect(!d.moveSelfToLeaf)
+    #expect(d.allHierarchies == sys.hierarchies())
+    // rlimit mode uses no hierarchy but still knows them all (the sweep at start looks there).
+    let r = try CgroupDetector.detect(override: .rlimit, system: sys)
+    #expect(r.hierarchies.isEmpty && r.allHierarchies == sys.hierarchies())
     // Without cpu/memory there, v2 is not usable and forcing it says why.
     try "pids\n".write(toFile: own + "/cgroup.controllers", atomically: false, encoding: .utf8)
     #expect(try CgroupDetector.detect(override: .auto, system: sys).mode == .rlimit)
     #expect(throws: CoreError.self) { try CgroupDetector.detect(override: .v2, system: sys) }
+  }
+
+  /// prepare() sweeps the hierarchies detection found, without reading /proc/self again: here a
+  /// fake v1 hierarchy in a temporary directory, which /proc/self/mountinfo does not name.
+  @Test func prepareSweepsTheHierarchiesDetectionFound() throws {
+    let mount = NSTemporaryDirectory() + "procctl-fakecg-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: mount) }
+    let home = TempHome()
+    defer { home.remove() }
+    let stale = mount + "/procctl/" + CgroupManager.namespace(forHome: home.path) + "/demo/web/1"
+    try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+    var d = try CgroupDetector.detect(override: .rlimit)
+    d.allHierarchies = [
+      CgroupHierarchy(version: 1, controllers: ["memory"], mountPoint: mount, ownDir: mount)
+    ]
+    let m = CgroupManager(detection: d, home: home.path)
+    let cleanup = try m.prepare()
+    #expect(cleanup == StaleCleanup(groupsRemoved: 3, processesKilled: 0, groupsLeft: []))
+    #expect(!FileManager.default.fileExists(atPath: mount + "/procctl"))
+    #expect(!FileManager.default.fileExists(atPath: m.recordFile))
+    m.shutdown()
   }
 
   /// `run/cgroups` is not trusted to name anything but this state directory's subtrees inside
