@@ -14,6 +14,10 @@ public struct LimitsDetection: Sendable {
   public var findings: [String]
   /// The hierarchies to create instance groups in (empty in rlimit mode).
   public var hierarchies: [CgroupHierarchy]
+  /// Every cgroup hierarchy mounted, as `detect` found them (in every mode, rlimit too; empty
+  /// when not probed): the stale sweep at start looks there instead of parsing
+  /// /proc/self/mountinfo and /proc/self/cgroup a second time.
+  public var allHierarchies: [CgroupHierarchy] = []
   /// Per hierarchy (same order), the directory the `procctl` subtree goes under: the process's
   /// own cgroup, or the mount's root where the own cgroup cannot hold children with controllers.
   public var baseDirs: [String]
@@ -28,6 +32,10 @@ public struct LimitsDetection: Sendable {
 /// Chooses how pod sizes are enforced: cgroup v2 where cpu and memory can be delegated and
 /// written, else cgroup v1 where the memory and cpu hierarchies are writable, else RLIMIT_AS.
 public enum CgroupDetector {
+  /// The cgroup v1 controllers procctl uses, in the order their hierarchies are looked up:
+  /// memory and cpu are required, cpuacct (CPU use) and freezer (stopping at once) are not.
+  static let v1Controllers = ["memory", "cpu", "cpuacct", "freezer"]
+
   /// Probes the host. Throws (`refused`, exit 1) when a forced cgroup mode is not available.
   public static func detect(
     override: LimitsOverride, source: String = LimitsOverride.environmentVariable,
@@ -45,6 +53,16 @@ public enum CgroupDetector {
     }
     if hierarchies.isEmpty { findings.append("no cgroup filesystem is mounted") }
 
+    var chosen = try choose(override, source: source, hierarchies, system, &findings)
+    chosen.allHierarchies = hierarchies
+    return chosen
+  }
+
+  /// The mode `override` asks for, or the best one available.
+  private static func choose(
+    _ override: LimitsOverride, source: String, _ hierarchies: [CgroupHierarchy],
+    _ system: CgroupSystem, _ findings: inout [String]
+  ) throws(CoreError) -> LimitsDetection {
     let v2 = evaluateV2(hierarchies, system: system, findings: &findings)
     let v1 = evaluateV1(hierarchies, system: system, findings: &findings)
     let rlimitNote = "memory capped with RLIMIT_AS (address space), CPU not capped"
@@ -146,7 +164,7 @@ public enum CgroupDetector {
     var used: [CgroupHierarchy] = []
     var problems: [String] = []
     var optionalMissing: [String] = []
-    for controller in ["memory", "cpu", "cpuacct", "freezer"] {
+    for controller in v1Controllers {
       let required = controller == "memory" || controller == "cpu"
       if used.contains(where: { $0.has(controller) }) { continue }  // co-mounted
       guard let h = v1.first(where: { $0.has(controller) }) else {

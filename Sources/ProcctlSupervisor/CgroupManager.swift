@@ -51,7 +51,7 @@ public final class CgroupManager {
   public private(set) var staleRoots: [String] = []
   /// What the record file holds as far as this run knows (nil: not read or written yet).
   private var recorded: [String]?
-  /// The host's cgroup mounts (nil: read /proc/self when needed).
+  /// The host's cgroup mounts (nil: the ones detection found, else read /proc/self).
   private let system: CgroupSystem?
 
   public init(detection: LimitsDetection, home: String, system: CgroupSystem? = nil) {
@@ -95,7 +95,13 @@ public final class CgroupManager {
   /// under each mount's root). In rlimit mode only the sweep is done (where it is allowed).
   /// This run's roots are recorded before any group is made; throws when they cannot be.
   public func prepare() throws(StoreError) -> StaleCleanup {
-    let mounts = (system ?? .live()).hierarchies()
+    // Detection has just parsed the same /proc/self files: not again on every start.
+    var mounts = detection.allHierarchies
+    if let system {
+      mounts = system.hierarchies()
+    } else if mounts.isEmpty {
+      mounts = CgroupSystem.live().hierarchies()
+    }
     let previous = Self.readRecord(recordFile, namespace: namespace, mounts: mounts)
     recorded = previous
     staleRoots = Self.defaultRoots(namespace: namespace, mounts: mounts)
@@ -236,7 +242,7 @@ public final class CgroupManager {
   static func defaultRoots(namespace: String, mounts: [CgroupHierarchy]) -> [String] {
     var out: [String] = []
     for h in mounts
-    where h.version == 2 || ["memory", "cpu", "cpuacct", "freezer"].contains(where: h.has) {
+    where h.version == 2 || CgroupDetector.v1Controllers.contains(where: h.has) {
       for base in [h.ownDir, h.mountPoint] {
         let root = base + "/procctl/" + namespace
         if !out.contains(root) && CgroupFiles.isDirectory(root) { out.append(root) }
@@ -247,8 +253,8 @@ public final class CgroupManager {
 
   /// Ends every process under `sweepRoots` and removes their groups, deepest first. The same
   /// relative path under several roots (one per hierarchy) is one instance's group and is
-  /// ended at once. It goes by the control files present (`cgroup.kill`, `freezer.state`), not
-  /// by this run's mode, so it also clears what a run in another mode or cgroup left.
+  /// ended at once. Like `killAll` and `remove` it goes by the control files present, not by
+  /// this run's mode, so it also clears what a run in another mode or cgroup left.
   static func sweep(_ sweepRoots: [String]) -> StaleCleanup {
     var result = StaleCleanup(groupsRemoved: 0, processesKilled: 0, groupsLeft: [])
     var relative: [String] = []
@@ -266,32 +272,23 @@ public final class CgroupManager {
     relative.sort { $0.split(separator: "/").count > $1.split(separator: "/").count }
     for rel in relative {
       let dirs = sweepRoots.map { $0 + "/" + rel }.filter(CgroupFiles.isDirectory)
-      result.processesKilled += endProcesses(in: dirs)
-      var removed = true
-      for dir in dirs {
-        waitUntil { CgroupFiles.pids(dir + "/cgroup.procs").isEmpty }
-        var e = CgroupFiles.removeDirectory(dir)
-        var tries = 0
-        while e == EBUSY && tries < 100 {
-          _ = endProcesses(in: dirs)
-          CgroupFiles.pause(microseconds: 1000)
-          e = CgroupFiles.removeDirectory(dir)
-          tries += 1
-        }
-        if e != 0 {
-          removed = false
-          result.groupsLeft.append(dir)
-        }
-      }
-      if removed { result.groupsRemoved += 1 }
+      result.processesKilled += killEverything(in: dirs)
+      let left = removeDirectories(dirs)
+      if left.isEmpty { result.groupsRemoved += 1 }
+      result.groupsLeft += left
     }
     return result
   }
 
   /// SIGKILLs every process in `dirs` (the directories of one group, one per hierarchy) so none
-  /// can fork its way out: `cgroup.kill` where there is one (v2, Linux 5.14), a frozen v1
-  /// freezer group where there is one, else rounds of kills. Returns how many were signalled.
-  static func endProcesses(in dirs: [String]) -> Int {
+  /// can fork its way out. It goes by the control files present, not by this run's mode:
+  /// v2 `cgroup.kill` (Linux 5.14) where there is one; else v2 `cgroup.freeze` (Linux 5.2) or
+  /// a v1 `freezer.state`: freeze, SIGKILL each pid once, thaw (they die when thawed); else
+  /// rounds of SIGKILL until none is left (a fork race needs another round), bounded.
+  /// `signal` is the kill (tests pass a recorder). Returns how many processes were signalled.
+  static func killEverything(
+    in dirs: [String], signal: (pid_t) -> Void = { _ = kill($0, SIGKILL) }
+  ) -> Int {
     let me = getpid()
     func listed() -> Set<pid_t> {
       var all = Set<pid_t>()
@@ -301,27 +298,65 @@ public final class CgroupManager {
     }
     var signalled = listed()
     if signalled.isEmpty { return 0 }
-    for d in dirs where FileIO.exists(d + "/cgroup.kill") {
-      try? CgroupFiles.write(d + "/cgroup.kill", "1")
+    // Tried by writing, not looked up first: a missing file fails the open as cheaply.
+    let rest = dirs.filter { (try? CgroupFiles.write($0 + "/cgroup.kill", "1")) == nil }
+    if rest.isEmpty { return signalled.count }
+    var frozen: [(dir: String, v2: Bool)] = []
+    for d in rest {
+      if (try? CgroupFiles.write(d + "/cgroup.freeze", "1")) != nil {
+        frozen.append((d, true))
+      } else if (try? CgroupFiles.write(d + "/freezer.state", "FROZEN")) != nil {
+        frozen.append((d, false))
+      }
     }
-    let freezers = dirs.filter { FileIO.exists($0 + "/freezer.state") }
-    var frozen: [String] = []
-    for f in freezers where (try? CgroupFiles.write(f + "/freezer.state", "FROZEN")) != nil {
-      frozen.append(f)
-    }
+    // Freezing takes effect asynchronously; all groups were asked first, so they freeze at once.
     for f in frozen {
-      waitUntil { CgroupFiles.read(f + "/freezer.state")?.hasPrefix("FROZEN") ?? true }
+      if f.v2 {
+        waitUntil { (CgroupFiles.keyed(f.dir + "/cgroup.events")["frozen"] ?? 1) == 1 }
+      } else {
+        waitUntil { CgroupFiles.read(f.dir + "/freezer.state")?.hasPrefix("FROZEN") ?? true }
+      }
     }
     for _ in 0..<50 {
       let now = listed()
       if now.isEmpty { break }
-      for p in now { kill(p, SIGKILL) }
+      for p in now { signal(p) }
       signalled.formUnion(now)
-      // Frozen, nothing could fork meanwhile: one round is all (they die when thawed).
+      // Frozen, nothing could fork meanwhile: one round is all.
       if !frozen.isEmpty { break }
     }
-    for f in frozen { try? CgroupFiles.write(f + "/freezer.state", "THAWED") }
+    for f in frozen {
+      if f.v2 {
+        try? CgroupFiles.write(f.dir + "/cgroup.freeze", "0")
+      } else {
+        try? CgroupFiles.write(f.dir + "/freezer.state", "THAWED")
+      }
+    }
     return signalled.count
+  }
+
+  /// Removes the group directories `dirs`, deepest first. A directory that is busy (its
+  /// processes are still exiting) is waited for, then retried (ending what is in `dirs` again
+  /// each time) a bounded number of times. Returns the directories that could not be removed.
+  static func removeDirectories(_ dirs: [String]) -> [String] {
+    var left: [String] = []
+    let ordered = dirs.sorted { $0.split(separator: "/").count > $1.split(separator: "/").count }
+    for dir in ordered {
+      var e = CgroupFiles.removeDirectory(dir)
+      if e == EBUSY {
+        waitUntil { CgroupFiles.pids(dir + "/cgroup.procs").isEmpty }
+        e = CgroupFiles.removeDirectory(dir)
+      }
+      var tries = 0
+      while e == EBUSY && tries < 100 {
+        _ = killEverything(in: dirs)
+        CgroupFiles.pause(microseconds: 1000)
+        e = CgroupFiles.removeDirectory(dir)
+        tries += 1
+      }
+      if e != 0 { left.append(dir) }
+    }
+    return left
   }
 
   /// Polls a kernel state change with a bound (about 200 ms): freezing and exiting have no
@@ -469,54 +504,10 @@ public final class CgroupManager {
 
   /// Ends every process of the group at once, so none can fork its way out while being killed:
   /// v2 `cgroup.kill` (or freeze, kill, thaw on kernels before 5.14); v1 freeze, SIGKILL each
-  /// pid, thaw. Returns how many processes were signalled (when known).
+  /// pid, thaw; without a freezer, rounds of kills (`killEverything`). Returns how many
+  /// processes were signalled.
   @discardableResult
-  public func killAll(_ cg: InstanceCgroup) -> Int {
-    guard !cg.dirs.isEmpty else { return 0 }
-    let before = pids(cg)
-    if before.isEmpty { return 0 }
-    if isV2 {
-      let dir = cg.dirs[0]
-      if (try? CgroupFiles.write(dir + "/cgroup.kill", "1")) != nil { return before.count }
-      let freezable = (try? CgroupFiles.write(dir + "/cgroup.freeze", "1")) != nil
-      if freezable {
-        waitFor { (CgroupFiles.keyed(dir + "/cgroup.events")["frozen"] ?? 1) == 1 }
-      }
-      let n = killEach(dir + "/cgroup.procs")
-      if freezable { try? CgroupFiles.write(dir + "/cgroup.freeze", "0") }
-      return n
-    }
-    if let f = index(of: "freezer") {
-      let dir = cg.dirs[f]
-      let frozen = (try? CgroupFiles.write(dir + "/freezer.state", "FROZEN")) != nil
-      if frozen {
-        waitFor { CgroupFiles.read(dir + "/freezer.state")?.hasPrefix("FROZEN") ?? true }
-      }
-      // The freezer group's list, plus what the first hierarchy listed (a process caught
-      // between joining one hierarchy and the next is in both lists soon enough).
-      let frozenPids = CgroupFiles.pids(dir + "/cgroup.procs")
-      let all = Set(frozenPids).union(before)
-      for p in all { kill(p, SIGKILL) }
-      try? CgroupFiles.write(dir + "/freezer.state", "THAWED")
-      return all.count
-    }
-    // No freezer: kill until nothing is left (a fork race needs another round).
-    var total = 0
-    for _ in 0..<50 {
-      let n = killEach(cg.procsFiles[0])
-      if n == 0 { break }
-      total += n
-    }
-    return total
-  }
-
-  private func killEach(_ procsFile: String) -> Int {
-    let list = CgroupFiles.pids(procsFile)
-    for p in list { kill(p, SIGKILL) }
-    return list.count
-  }
-
-  private func waitFor(_ done: () -> Bool) { Self.waitUntil(done) }
+  public func killAll(_ cg: InstanceCgroup) -> Int { Self.killEverything(in: cg.dirs) }
 
   /// Ends what is left in the group and removes it (in every hierarchy), then its empty
   /// parents. Returns false when the group could not be removed within the bound.
@@ -524,19 +515,7 @@ public final class CgroupManager {
   public func remove(_ cg: InstanceCgroup) -> Bool {
     guard !cg.dirs.isEmpty else { return true }
     killAll(cg)
-    waitFor { pids(cg).isEmpty }
-    var ok = true
-    for dir in cg.dirs {
-      var e = CgroupFiles.removeDirectory(dir)
-      var tries = 0
-      while e == EBUSY && tries < 100 {
-        killAll(cg)
-        CgroupFiles.pause(microseconds: 1000)
-        e = CgroupFiles.removeDirectory(dir)
-        tries += 1
-      }
-      if e != 0 { ok = false }
-    }
+    let ok = Self.removeDirectories(cg.dirs).isEmpty
     oomBaseline[cg.name] = nil
     writtenLimits[cg.name] = nil
     newGroups.remove(cg.name)

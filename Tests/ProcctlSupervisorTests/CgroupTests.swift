@@ -108,10 +108,35 @@ private let big = PodSize(name: "big", family: .standard, milliCPU: 1000, memory
     #expect(d.mode == .v2)
     #expect(d.baseDirs == [own])
     #expect(!d.moveSelfToLeaf)
+    #expect(d.allHierarchies == sys.hierarchies())
+    // rlimit mode uses no hierarchy but still knows them all (the sweep at start looks there).
+    let r = try CgroupDetector.detect(override: .rlimit, system: sys)
+    #expect(r.hierarchies.isEmpty && r.allHierarchies == sys.hierarchies())
     // Without cpu/memory there, v2 is not usable and forcing it says why.
     try "pids\n".write(toFile: own + "/cgroup.controllers", atomically: false, encoding: .utf8)
     #expect(try CgroupDetector.detect(override: .auto, system: sys).mode == .rlimit)
     #expect(throws: CoreError.self) { try CgroupDetector.detect(override: .v2, system: sys) }
+  }
+
+  /// prepare() sweeps the hierarchies detection found, without reading /proc/self again: here a
+  /// fake v1 hierarchy in a temporary directory, which /proc/self/mountinfo does not name.
+  @Test func prepareSweepsTheHierarchiesDetectionFound() throws {
+    let mount = NSTemporaryDirectory() + "procctl-fakecg-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: mount) }
+    let home = TempHome()
+    defer { home.remove() }
+    let stale = mount + "/procctl/" + CgroupManager.namespace(forHome: home.path) + "/demo/web/1"
+    try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+    var d = try CgroupDetector.detect(override: .rlimit)
+    d.allHierarchies = [
+      CgroupHierarchy(version: 1, controllers: ["memory"], mountPoint: mount, ownDir: mount)
+    ]
+    let m = CgroupManager(detection: d, home: home.path)
+    let cleanup = try m.prepare()
+    #expect(cleanup == StaleCleanup(groupsRemoved: 3, processesKilled: 0, groupsLeft: []))
+    #expect(!FileManager.default.fileExists(atPath: mount + "/procctl"))
+    #expect(!FileManager.default.fileExists(atPath: m.recordFile))
+    m.shutdown()
   }
 
   /// `run/cgroups` is not trusted to name anything but this state directory's subtrees inside
@@ -330,6 +355,111 @@ struct CgroupManagerTests {
     for root in m1.roots { #expect(!FileManager.default.fileExists(atPath: root), "\(root)") }
     #expect(!FileManager.default.fileExists(atPath: m2.recordFile))
     m2.shutdown()
+  }
+}
+
+/// The shared kill and remove helpers of `killAll`, `remove` and the stale sweep, on fake group
+/// directories: the way they end a group follows the control files present. Nothing is really
+/// signalled (the kill is a recorder, the pids are made up), so these need no root.
+@Suite struct CgroupKillHelperTests {
+  final class FakeGroups {
+    let root = NSTemporaryDirectory() + "procctl-fakekill-" + UUID().uuidString
+    init() throws {
+      try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    /// A group directory `name` holding `files` (name -> contents).
+    func group(_ name: String, _ files: [String: String]) throws -> String {
+      let dir = root + "/" + name
+      try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+      for (file, text) in files {
+        try text.write(toFile: dir + "/" + file, atomically: false, encoding: .utf8)
+      }
+      return dir
+    }
+  }
+
+  static func contents(_ path: String) -> String? {
+    try? String(contentsOfFile: path, encoding: .utf8)
+  }
+
+  /// v2 before Linux 5.14 (no cgroup.kill): the group is frozen while its pids are killed, so a
+  /// forking process cannot escape, then thawed.
+  @Test func v2WithoutCgroupKillFreezesKillsEachAndThaws() throws {
+    let fake = try FakeGroups()
+    let dir = try fake.group(
+      "app/web/1", ["cgroup.procs": "4000001\n4000002\n", "cgroup.freeze": "0\n"])
+    var seen: [(pid_t, String?)] = []
+    let n = CgroupManager.killEverything(in: [dir]) {
+      seen.append(($0, Self.contents(dir + "/cgroup.freeze")))
+    }
+    #expect(n == 2)
+    #expect(Set(seen.map(\.0)) == [4_000_001, 4_000_002] && seen.count == 2)
+    #expect(seen.allSatisfy { $0.1?.hasPrefix("1") == true }, "killed while frozen")
+    #expect(Self.contents(dir + "/cgroup.freeze")?.hasPrefix("0") == true, "thawed after")
+    #expect(!FileManager.default.fileExists(atPath: dir + "/cgroup.kill"))
+  }
+
+  /// v2 with cgroup.kill: the kernel ends the whole group; nothing is frozen or signalled.
+  @Test func v2WithCgroupKillLeavesItToTheKernel() throws {
+    let fake = try FakeGroups()
+    let dir = try fake.group(
+      "a/p/1", ["cgroup.procs": "4000001\n", "cgroup.kill": "0", "cgroup.freeze": "0"])
+    var seen: [pid_t] = []
+    #expect(CgroupManager.killEverything(in: [dir]) { seen.append($0) } == 1)
+    #expect(seen.isEmpty)
+    #expect(Self.contents(dir + "/cgroup.kill") == "1")
+    #expect(Self.contents(dir + "/cgroup.freeze") == "0")
+  }
+
+  /// v1: the freezer hierarchy's group is frozen while every pid listed in any hierarchy is
+  /// killed once, then thawed.
+  @Test func v1FreezerFreezesKillsEveryListedPidAndThaws() throws {
+    let fake = try FakeGroups()
+    let memory = try fake.group("memory/a/p/1", ["cgroup.procs": "4000001\n4000002\n"])
+    let freezer = try fake.group(
+      "freezer/a/p/1", ["cgroup.procs": "4000001\n", "freezer.state": "THAWED\n"])
+    var states: [pid_t: String] = [:]
+    let n = CgroupManager.killEverything(in: [memory, freezer]) {
+      states[$0] = Self.contents(freezer + "/freezer.state") ?? "missing"
+    }
+    #expect(n == 2)
+    #expect(Set(states.keys) == [4_000_001, 4_000_002])
+    #expect(states.values.allSatisfy { $0.hasPrefix("FROZEN") })
+    #expect(Self.contents(freezer + "/freezer.state")?.hasPrefix("THAWED") == true)
+  }
+
+  /// No kill or freeze file: rounds of kills until the group is empty, catching a child forked
+  /// meanwhile; a process that never goes does not keep it looping.
+  @Test func withoutAFreezerItKillsInRoundsUntilEmptyAndStops() throws {
+    let fake = try FakeGroups()
+    let dir = try fake.group("a/p/1", ["cgroup.procs": "4000001\n"])
+    let procs = dir + "/cgroup.procs"
+    var seen: [pid_t] = []
+    let n = CgroupManager.killEverything(in: [dir]) { pid in
+      seen.append(pid)
+      // It dies, but forked one child first.
+      let next = pid == 4_000_001 ? "4000003\n" : ""
+      try? next.write(toFile: procs, atomically: false, encoding: .utf8)
+    }
+    #expect(n == 2 && seen == [4_000_001, 4_000_003])
+    try "4000009\n".write(toFile: procs, atomically: false, encoding: .utf8)
+    var rounds = 0
+    #expect(CgroupManager.killEverything(in: [dir]) { _ in rounds += 1 } == 1)
+    #expect(rounds == 50)
+    #expect(CgroupManager.killEverything(in: [fake.root + "/none"]) { _ in rounds += 1 } == 0)
+  }
+
+  @Test func directoriesAreRemovedDeepestFirst() throws {
+    let fake = try FakeGroups()
+    let parent = try fake.group("a/p", [:])
+    let child = try fake.group("a/p/1", [:])
+    let busy = try fake.group("a/q", ["cgroup.procs": ""])
+    #expect(CgroupManager.removeDirectories([parent, child]) == [])
+    #expect(!FileManager.default.fileExists(atPath: fake.root + "/a/p"))
+    // Not empty (a file in it, as no cgroup has): reported as left, no retries.
+    #expect(CgroupManager.removeDirectories([busy]) == [busy])
   }
 }
 
