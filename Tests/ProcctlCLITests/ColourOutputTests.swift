@@ -33,12 +33,7 @@ struct ColourOutputTests {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: procctlBinary)
     p.arguments = args
-    var env = ProcessInfo.processInfo.environment
-    env["PROCCTL_HOME"] = home.path
-    env.removeValue(forKey: "PROCCTL_APP")
-    env.removeValue(forKey: "NO_COLOR")
-    if let noColor { env["NO_COLOR"] = noColor }
-    p.environment = env
+    p.environment = procctlEnvironment(home: home, noColor: noColor)
     let out = Pipe()
     let slaveHandle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
     p.standardInput = FileHandle.nullDevice

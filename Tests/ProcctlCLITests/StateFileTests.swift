@@ -166,10 +166,7 @@ struct StateFileTests {
       let p = Process()
       p.executableURL = URL(fileURLWithPath: procctlBinary)
       p.arguments = args
-      var env = ProcessInfo.processInfo.environment
-      env["PROCCTL_HOME"] = home.path
-      env.removeValue(forKey: "PROCCTL_APP")
-      p.environment = env
+      p.environment = procctlEnvironment(home: home)
       p.standardInput = FileHandle.nullDevice
       p.standardOutput = FileHandle.nullDevice
       p.standardError = FileHandle.nullDevice

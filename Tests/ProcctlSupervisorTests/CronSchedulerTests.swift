@@ -76,6 +76,20 @@ struct CronSchedulerTests {
     return StateDocument(apps: [Application(name: "app", createdAt: createdAt, processes: specs)])
   }
 
+  /// A scheduler restarted at `restartedAt` over `store` starts nothing of `d` at once (no
+  /// scheduled time runs twice) and next runs it at `nextRunAt`.
+  func expectNothingRunsAgain(
+    _ d: StateDocument, store: CronStore, restartedAt: String, nextRunAt: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let rt = FakeCronRuntime(restartedAt)
+    let s = CronScheduler(runtime: rt, store: store)
+    s.apply(d, catalogue: .builtIn, apps: [])
+    #expect(rt.launches.isEmpty, sourceLocation: sourceLocation)
+    #expect(
+      s.status().first?.nextRunAt == Timestamp.parse(nextRunAt), sourceLocation: sourceLocation)
+  }
+
   func withScheduler(
     _ start: String, _ body: (FakeCronRuntime, CronScheduler, CronStore) throws -> Void
   ) throws {
@@ -186,11 +200,7 @@ struct CronSchedulerTests {
     #expect(runs.map(\.outcome) == [.succeeded, .missed, .missed, .running])
     #expect(runs.last?.trigger == .catchUp)
     // Restarted again right away: nothing runs twice.
-    let rt3 = FakeCronRuntime("2026-01-01T10:17:05Z")
-    let s3 = CronScheduler(runtime: rt3, store: store)
-    s3.apply(d, catalogue: .builtIn, apps: [])
-    #expect(rt3.launches.isEmpty)
-    #expect(s3.status().first?.nextRunAt == Timestamp.parse("2026-01-01T10:20:00Z"))
+    expectNothingRunsAgain(d, store: store, restartedAt: "2026-01-01T10:17:05Z", nextRunAt: "2026-01-01T10:20:00Z")
   }
 
   /// After a restart the status shows the job's last run from its history at once, not "-".
@@ -341,11 +351,7 @@ struct CronSchedulerTests {
     #expect(runs.map(\.trigger) == [.schedule, .catchUp])
     #expect(runs.first?.scheduledAt == Timestamp.parse("2026-01-01T10:01:00Z"))
     // Restarted once more: 10:02 is not run again.
-    let rt3 = FakeCronRuntime("2026-01-01T10:02:50Z")
-    let s3 = CronScheduler(runtime: rt3, store: store)
-    s3.apply(d, catalogue: .builtIn, apps: [])
-    #expect(rt3.launches.isEmpty)
-    #expect(s3.status().first?.nextRunAt == Timestamp.parse("2026-01-01T10:03:00Z"))
+    expectNothingRunsAgain(d, store: store, restartedAt: "2026-01-01T10:02:50Z", nextRunAt: "2026-01-01T10:03:00Z")
   }
 
   /// Created while no supervisor ran: its times since its creation were missed.

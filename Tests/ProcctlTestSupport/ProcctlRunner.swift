@@ -40,6 +40,19 @@ public final class TempHome: @unchecked Sendable {
   public var stateFile: String { path + "/state.json" }
 }
 
+/// The environment procctl runs with in tests: this process's without PROCCTL_APP, with
+/// PROCCTL_HOME set to `home`, NO_COLOR set to `noColor` (nil: unset), then `extra` on top.
+public func procctlEnvironment(
+  home: TempHome?, noColor: String? = "1", _ extra: [String: String] = [:]
+) -> [String: String] {
+  var environment = ProcessInfo.processInfo.environment
+  environment.removeValue(forKey: "PROCCTL_APP")
+  environment["NO_COLOR"] = noColor
+  if let home { environment["PROCCTL_HOME"] = home.path }
+  for (k, v) in extra { environment[k] = v }
+  return environment
+}
+
 /// Runs `procctl args` against `home` with no terminal on stdin (unless `stdin` is given, which
 /// is written to a pipe), and waits for it.
 public func runProcctl(
@@ -49,12 +62,7 @@ public func runProcctl(
   let p = Process()
   p.executableURL = URL(fileURLWithPath: procctlBinary)
   p.arguments = args
-  var environment = ProcessInfo.processInfo.environment
-  environment.removeValue(forKey: "PROCCTL_APP")
-  environment["NO_COLOR"] = "1"
-  if let home { environment["PROCCTL_HOME"] = home.path }
-  for (k, v) in env { environment[k] = v }
-  p.environment = environment
+  p.environment = procctlEnvironment(home: home, env)
   if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
   let out = Pipe()
   let err = Pipe()
