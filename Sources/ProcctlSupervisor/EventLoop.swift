@@ -16,19 +16,11 @@ public final class EventLoop {
     fileprivate let id: UInt64
   }
 
-  private struct Timer {
-    var deadlineNs: UInt64
-    var id: UInt64
-    var action: () -> Void
-  }
-
   private let epfd: Int32
   private let timerfd: Int32
   private var handlers: [Int32: (UInt32) -> Void] = [:]
-  /// Armed timers, kept unsorted: there are at most a few per instance, and a linear scan over
-  /// tens of entries is cheaper than keeping a heap.
-  private var timers: [Timer] = []
-  private var nextTimerID: UInt64 = 1
+  /// Armed timers, on the monotonic clock (ns).
+  private var timers = TimerList<UInt64>()
   private var armedDeadlineNs: UInt64 = 0
   /// Run after every iteration (e.g. writing the status file once for a burst of changes).
   private var afterIteration: [() -> Void] = []
@@ -69,9 +61,7 @@ public final class EventLoop {
   /// Runs `action` once at monotonic time `deadlineNs` (at once on the next iteration if past).
   @discardableResult
   public func schedule(atNs deadlineNs: UInt64, _ action: @escaping () -> Void) -> TimerToken {
-    let id = nextTimerID
-    nextTimerID += 1
-    timers.append(Timer(deadlineNs: max(1, deadlineNs), id: id, action: action))
+    let id = timers.add(max(1, deadlineNs), action)
     rearm()
     return TimerToken(id: id)
   }
@@ -83,11 +73,7 @@ public final class EventLoop {
   }
 
   public func cancelTimer(_ token: TimerToken) {
-    if let i = timers.firstIndex(where: { $0.id == token.id }) {
-      timers.swapAt(i, timers.count - 1)
-      timers.removeLast()
-      rearm()
-    }
+    if timers.cancel(token.id) { rearm() }
   }
 
   public func onEachIteration(_ body: @escaping () -> Void) { afterIteration.append(body) }
@@ -121,28 +107,13 @@ public final class EventLoop {
   private func fireTimers() {
     cprocctl_timerfd_drain(timerfd)
     armedDeadlineNs = 0
-    let now = EventLoop.nowNs
-    // Collect first: an action may schedule or cancel timers.
-    var due: [Timer] = []
-    var i = 0
-    while i < timers.count {
-      if timers[i].deadlineNs <= now {
-        due.append(timers[i])
-        timers.swapAt(i, timers.count - 1)
-        timers.removeLast()
-      } else {
-        i += 1
-      }
-    }
-    due.sort { $0.deadlineNs < $1.deadlineNs }
-    for t in due { t.action() }
+    for action in timers.takeDue(EventLoop.nowNs) { action() }
     rearm()
   }
 
   /// Points the timerfd at the earliest deadline (or disarms it).
   private func rearm() {
-    var earliest: UInt64 = 0
-    for t in timers where earliest == 0 || t.deadlineNs < earliest { earliest = t.deadlineNs }
+    let earliest = timers.earliest ?? 0
     if earliest == armedDeadlineNs { return }
     armedDeadlineNs = earliest
     _ = cprocctl_timerfd_set(timerfd, earliest)

@@ -17,16 +17,10 @@ final class WallClockTimers {
     fileprivate let id: UInt64
   }
 
-  private struct Timer {
-    var atMs: Int64
-    var id: UInt64
-    var action: () -> Void
-  }
-
   private let loop: EventLoop
   private let fd: Int32
-  private var timers: [Timer] = []
-  private var nextID: UInt64 = 1
+  /// Armed timers, on the realtime clock (ms since the epoch).
+  private var timers = TimerList<Int64>()
   private var armedMs: Int64 = 0
 
   init(loop: EventLoop) throws(SupervisorError) {
@@ -53,35 +47,26 @@ final class WallClockTimers {
   /// Runs `action` once when the wall clock reaches `atMs` (on the next iteration if past).
   @discardableResult
   func schedule(atMs: Int64, _ action: @escaping () -> Void) -> Token {
-    let id = nextID
-    nextID += 1
-    timers.append(Timer(atMs: max(1, atMs), id: id, action: action))
+    let id = timers.add(max(1, atMs), action)
     rearm()
     return Token(id: id)
   }
 
   func cancel(_ token: Token) {
-    if let i = timers.firstIndex(where: { $0.id == token.id }) {
-      timers.remove(at: i)
-      rearm()
-    }
+    if timers.cancel(token.id) { rearm() }
   }
 
   private func wake() {
     // 1: it expired (a one-shot timer is then disarmed); -1: the clock was set (ECANCELED) and
     // the timer is set again, to be told the next time too.
     if cprocctl_timerfd_read(fd) != 0 { armedMs = 0 }
-    let now = Self.nowMs
-    let due = timers.filter { $0.atMs <= now }.sorted { $0.atMs < $1.atMs }
-    timers.removeAll { $0.atMs <= now }
-    // Collected first: an action may schedule or cancel timers.
-    for t in due { t.action() }
+    for action in timers.takeDue(Self.nowMs) { action() }
     rearm()
   }
 
   /// Points the timerfd at the earliest deadline (or disarms it).
   private func rearm() {
-    let earliest = timers.map(\.atMs).min() ?? 0
+    let earliest = timers.earliest ?? 0
     if earliest == armedMs { return }
     armedMs = earliest
     _ = cprocctl_timerfd_set_realtime(fd, earliest)
