@@ -285,14 +285,17 @@ public final class CgroupManager {
   /// v2 `cgroup.kill` (Linux 5.14) where there is one; else v2 `cgroup.freeze` (Linux 5.2) or
   /// a v1 `freezer.state`: freeze, SIGKILL each pid once, thaw (they die when thawed); else
   /// rounds of SIGKILL until none is left (a fork race needs another round), bounded.
+  /// `listing`: the directories whose `cgroup.procs` say who is inside (default: all of `dirs`).
   /// `signal` is the kill (tests pass a recorder). Returns how many processes were signalled.
   static func killEverything(
-    in dirs: [String], signal: (pid_t) -> Void = { _ = kill($0, SIGKILL) }
+    in dirs: [String], listing: [String]? = nil,
+    signal: (pid_t) -> Void = { _ = kill($0, SIGKILL) }
   ) -> Int {
     let me = getpid()
+    let sources = listing ?? dirs
     func listed() -> Set<pid_t> {
       var all = Set<pid_t>()
-      for d in dirs { all.formUnion(CgroupFiles.pids(d + "/cgroup.procs")) }
+      for d in sources { all.formUnion(CgroupFiles.pids(d + "/cgroup.procs")) }
       all.remove(me)
       return all
     }
@@ -505,9 +508,13 @@ public final class CgroupManager {
   /// Ends every process of the group at once, so none can fork its way out while being killed:
   /// v2 `cgroup.kill` (or freeze, kill, thaw on kernels before 5.14); v1 freeze, SIGKILL each
   /// pid, thaw; without a freezer, rounds of kills (`killEverything`). Returns how many
-  /// processes were signalled.
+  /// processes were signalled. An instance joins all its hierarchies at once, so one of them
+  /// lists its processes: the reap of every instance reads one `cgroup.procs`, not one per
+  /// hierarchy (stale groups of other runs can differ between hierarchies: the sweep reads all).
   @discardableResult
-  public func killAll(_ cg: InstanceCgroup) -> Int { Self.killEverything(in: cg.dirs) }
+  public func killAll(_ cg: InstanceCgroup) -> Int {
+    Self.killEverything(in: cg.dirs, listing: Array(cg.dirs.prefix(1)))
+  }
 
   /// Ends what is left in the group and removes it (in every hierarchy), then its empty
   /// parents. Returns false when the group could not be removed within the bound.
