@@ -22,12 +22,8 @@ struct StateFileTests {
     let s = Sandbox()
     try Self.corrupt.write(to: URL(fileURLWithPath: s.home.stateFile))
     let r = s.run(args)
-    #expect(r.exitCode == 6, "\(r)")
-    #expect(r.stdout == "")
-    #expect(r.stderr.hasPrefix("error: state file \(s.home.stateFile) is unreadable: "), "\(r)")
+    expectUnreadableAndUntouched(s, r)
     #expect(r.stderr.contains("line 1"), "\(r)")
-    #expect(r.stderr.split(separator: "\n").count == 1, "\(r)")
-    #expect(s.stateBytes == Self.corrupt)
     #expect(!FileManager.default.fileExists(atPath: s.home.stateFile + ".bak"))
   }
 
@@ -36,12 +32,20 @@ struct StateFileTests {
   func corruptFileIsLeftByteForByteByReadCommands(_ args: [String]) throws {
     let s = Sandbox()
     try Self.corrupt.write(to: URL(fileURLWithPath: s.home.stateFile))
-    let r = s.run(args)
-    #expect(r.exitCode == 6, "\(r)")
-    #expect(r.stdout == "")
-    #expect(r.stderr.hasPrefix("error: state file \(s.home.stateFile) is unreadable: "), "\(r)")
-    #expect(r.stderr.split(separator: "\n").count == 1, "\(r)")
-    #expect(s.stateBytes == Self.corrupt)
+    expectUnreadableAndUntouched(s, s.run(args))
+  }
+
+  /// Exit 6, one line on stderr naming the file, nothing on stdout, the corrupt bytes kept.
+  func expectUnreadableAndUntouched(
+    _ s: Sandbox, _ r: CommandResult, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    #expect(r.exitCode == 6, "\(r)", sourceLocation: sourceLocation)
+    #expect(r.stdout == "", sourceLocation: sourceLocation)
+    #expect(
+      r.stderr.hasPrefix("error: state file \(s.home.stateFile) is unreadable: "), "\(r)",
+      sourceLocation: sourceLocation)
+    #expect(r.stderr.split(separator: "\n").count == 1, "\(r)", sourceLocation: sourceLocation)
+    #expect(s.stateBytes == Self.corrupt, sourceLocation: sourceLocation)
   }
 
   /// state.json.bak is the previous version, byte for byte, after each change.

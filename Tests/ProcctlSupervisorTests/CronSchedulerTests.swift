@@ -200,26 +200,24 @@ struct CronSchedulerTests {
     #expect(runs.map(\.outcome) == [.succeeded, .missed, .missed, .running])
     #expect(runs.last?.trigger == .catchUp)
     // Restarted again right away: nothing runs twice.
-    expectNothingRunsAgain(d, store: store, restartedAt: "2026-01-01T10:17:05Z", nextRunAt: "2026-01-01T10:20:00Z")
+    expectNothingRunsAgain(
+      d, store: store, restartedAt: "2026-01-01T10:17:05Z", nextRunAt: "2026-01-01T10:20:00Z")
   }
 
   /// After a restart the status shows the job's last run from its history at once, not "-".
   @Test func theLastRunComesFromTheHistoryAfterARestart() throws {
-    let home = TempHome()
-    defer { home.remove() }
-    let store = CronStore(paths: StatePaths(home: home.path))
-    let rt1 = FakeCronRuntime("2026-01-01T10:00:30Z")
-    let s1 = CronScheduler(runtime: rt1, store: store)
-    s1.apply(doc(), catalogue: .builtIn, apps: [])
-    rt1.advance(to: "2026-01-01T10:01:00Z")
-    _ = s1.childExited(pid: 1001, waitStatus: 2 << 8)
-    let id = try #require(rt1.launches.first?.runID)
-    let s2 = CronScheduler(runtime: FakeCronRuntime("2026-01-01T10:01:30Z"), store: store)
-    s2.apply(doc(), catalogue: .builtIn, apps: [])
-    let last = try #require(s2.status().first?.lastRun)
-    #expect(last.id == id)
-    #expect(last.outcome == .failed)
-    #expect(last.exitCode == 2)
+    try withScheduler("2026-01-01T10:00:30Z") { rt1, s1, store in
+      s1.apply(doc(), catalogue: .builtIn, apps: [])
+      rt1.advance(to: "2026-01-01T10:01:00Z")
+      _ = s1.childExited(pid: 1001, waitStatus: 2 << 8)
+      let id = try #require(rt1.launches.first?.runID)
+      let s2 = CronScheduler(runtime: FakeCronRuntime("2026-01-01T10:01:30Z"), store: store)
+      s2.apply(doc(), catalogue: .builtIn, apps: [])
+      let last = try #require(s2.status().first?.lastRun)
+      #expect(last.id == id)
+      #expect(last.outcome == .failed)
+      #expect(last.exitCode == 2)
+    }
   }
 
   @Test func runsOfAKilledSupervisorAreClosed() throws {
@@ -351,7 +349,8 @@ struct CronSchedulerTests {
     #expect(runs.map(\.trigger) == [.schedule, .catchUp])
     #expect(runs.first?.scheduledAt == Timestamp.parse("2026-01-01T10:01:00Z"))
     // Restarted once more: 10:02 is not run again.
-    expectNothingRunsAgain(d, store: store, restartedAt: "2026-01-01T10:02:50Z", nextRunAt: "2026-01-01T10:03:00Z")
+    expectNothingRunsAgain(
+      d, store: store, restartedAt: "2026-01-01T10:02:50Z", nextRunAt: "2026-01-01T10:03:00Z")
   }
 
   /// Created while no supervisor ran: its times since its creation were missed.
