@@ -37,9 +37,16 @@ public enum CgroupDetector {
   static let v1Controllers = ["memory", "cpu", "cpuacct", "freezer"]
 
   /// Probes the host. Throws (`refused`, exit 1) when a forced cgroup mode is not available.
+  ///
+  /// `runRoot`: set by `procctl up` to its groups' directory name (`CgroupManager.namespace`).
+  /// Then only what the choice needs is probed (a forced mode, or auto's v1 only when v2 is not
+  /// usable), and the probe makes `procctl/<runRoot>` itself and leaves it for
+  /// `CgroupManager.prepare`, instead of making and removing a probe group: each cgroup mkdir
+  /// or rmdir costs up to 0.1 ms here. Without it (`procctl doctor`) every mode is evaluated,
+  /// for the findings.
   public static func detect(
     override: LimitsOverride, source: String = LimitsOverride.environmentVariable,
-    system: CgroupSystem = .live()
+    system: CgroupSystem = .live(), runRoot: String? = nil
   ) throws(CoreError) -> LimitsDetection {
     let hierarchies = system.hierarchies()
     var findings: [String] = []
@@ -53,18 +60,34 @@ public enum CgroupDetector {
     }
     if hierarchies.isEmpty { findings.append("no cgroup filesystem is mounted") }
 
-    var chosen = try choose(override, source: source, hierarchies, system, &findings)
+    var chosen = try choose(
+      override, source: source, hierarchies, Probe(system: system, keep: runRoot), &findings)
     chosen.allHierarchies = hierarchies
     return chosen
+  }
+
+  /// How the evaluations probe: as which pid, and (for a run) the root directory to leave.
+  struct Probe {
+    var system: CgroupSystem
+    /// nil: evaluate every mode and leave nothing behind.
+    var keep: String?
   }
 
   /// The mode `override` asks for, or the best one available.
   private static func choose(
     _ override: LimitsOverride, source: String, _ hierarchies: [CgroupHierarchy],
-    _ system: CgroupSystem, _ findings: inout [String]
+    _ probe: Probe, _ findings: inout [String]
   ) throws(CoreError) -> LimitsDetection {
-    let v2 = evaluateV2(hierarchies, system: system, findings: &findings)
-    let v1 = evaluateV1(hierarchies, system: system, findings: &findings)
+    // For a run, only the evaluations the choice depends on (each probes the hierarchies).
+    let all = probe.keep == nil
+    var v2: Evaluation = .failure("not evaluated")
+    var v1: Evaluation = .failure("not evaluated")
+    if all || override == .v2 || override == .auto {
+      v2 = evaluateV2(hierarchies, probe: probe, findings: &findings)
+    }
+    if all || override == .v1 || (override == .auto && !v2.succeeded) {
+      v1 = evaluateV1(hierarchies, probe: probe, findings: &findings)
+    }
     let rlimitNote = "memory capped with RLIMIT_AS (address space), CPU not capped"
 
     func rlimit(_ why: String) -> LimitsDetection {
@@ -107,6 +130,11 @@ public enum CgroupDetector {
     case success(LimitsDetection)
     case failure(String)
 
+    var succeeded: Bool {
+      if case .success = self { return true }
+      return false
+    }
+
     var why: String {
       switch self {
       case .success(let d): return d.reason
@@ -116,8 +144,9 @@ public enum CgroupDetector {
   }
 
   static func evaluateV2(
-    _ hierarchies: [CgroupHierarchy], system: CgroupSystem, findings: inout [String]
+    _ hierarchies: [CgroupHierarchy], probe: Probe, findings: inout [String]
   ) -> Evaluation {
+    let system = probe.system
     guard let h = hierarchies.first(where: { $0.version == 2 }) else {
       return .failure("no cgroup2 filesystem is mounted")
     }
@@ -147,7 +176,7 @@ public enum CgroupDetector {
         why = "cpu and memory available at the root \(h.mountPoint) (own cgroup \(h.ownDir) holds other processes)"
       }
     }
-    let e = probe(base, pid: system.pid)
+    let e = Self.probe(base, pid: system.pid, keep: probe.keep)
     findings.append("cgroup2: creating groups under \(base): \(e == 0 ? "ok" : describe(e))")
     if e != 0 { return .failure("cannot create cgroups under \(base): \(describe(e))") }
     return .success(
@@ -157,8 +186,9 @@ public enum CgroupDetector {
   }
 
   static func evaluateV1(
-    _ hierarchies: [CgroupHierarchy], system: CgroupSystem, findings: inout [String]
+    _ hierarchies: [CgroupHierarchy], probe: Probe, findings: inout [String]
   ) -> Evaluation {
+    let system = probe.system
     let v1 = hierarchies.filter { $0.version == 1 }
     if v1.isEmpty { return .failure("no cgroup v1 hierarchy is mounted") }
     var used: [CgroupHierarchy] = []
@@ -172,7 +202,7 @@ public enum CgroupDetector {
         else { optionalMissing.append(controller) }
         continue
       }
-      let e = probe(h.ownDir, pid: system.pid)
+      let e = Self.probe(h.ownDir, pid: system.pid, keep: probe.keep)
       findings.append(
         "cgroup v1 \(controller): creating groups under \(h.ownDir): \(e == 0 ? "ok" : describe(e))"
       )
@@ -199,9 +229,26 @@ public enum CgroupDetector {
   }
 
   /// Creates and removes `dir/procctl/probe-PID`; returns 0 or the errno of the failure.
-  /// Leaves `dir/procctl` only if it existed before.
-  static func probe(_ dir: String, pid: Int32) -> Int32 {
+  /// Leaves `dir/procctl` only if it existed before. With `keep`, makes `dir/procctl/<keep>`
+  /// instead and leaves it (and `dir/procctl`); one that already exists (a previous run's,
+  /// swept by `prepare`) proves nothing, so then the probe group is made as without.
+  static func probe(_ dir: String, pid: Int32, keep: String? = nil) -> Int32 {
     let top = dir + "/procctl"
+    if let keep {
+      var attempt = 0
+      while true {
+        do throws(StoreError) {
+          _ = try CgroupFiles.makeDirectory(top)
+          if try CgroupFiles.makeDirectory(top + "/" + keep) { return 0 }
+          break  // it exists: probe as without `keep`
+        } catch {
+          attempt += 1
+          guard case .system(_, _, let e) = error else { return EIO }
+          if e == ENOENT && attempt < 10 { continue }  // see below
+          return e
+        }
+      }
+    }
     let existed = CgroupFiles.isDirectory(top)
     // Another state directory's supervisor may remove the shared `procctl` directory (empty at
     // its exit) between the two mkdirs: try again then, as `CgroupManager.prepare` does (a

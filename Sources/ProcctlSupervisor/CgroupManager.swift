@@ -56,8 +56,9 @@ public final class CgroupManager {
 
   public init(detection: LimitsDetection, home: String, system: CgroupSystem? = nil) {
     self.detection = detection
-    self.namespace = Self.namespace(forHome: home)
-    self.roots = detection.baseDirs.map { "\($0)/procctl/\(Self.namespace(forHome: home))" }
+    let namespace = Self.namespace(forHome: home)
+    self.namespace = namespace
+    self.roots = detection.baseDirs.map { "\($0)/procctl/\(namespace)" }
     self.recordFile = StatePaths(home: home).runDir + "/cgroups"
     self.system = system
   }

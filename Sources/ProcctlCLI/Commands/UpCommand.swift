@@ -64,7 +64,9 @@ public struct UpCommand: Command {
     let source = limits != nil ? "--limits" : LimitsOverride.environmentVariable
     let override = try LimitsOverride.parse(
       limits ?? context.environment[LimitsOverride.environmentVariable], source: source)
-    let detection = try CgroupDetector.detect(override: override, source: source)
+    let detection = try CgroupDetector.detect(
+      override: override, source: source,
+      runRoot: CgroupManager.namespace(forHome: context.paths.home))
     let supervisor = try Supervisor(
       options: SupervisorOptions(
         paths: context.paths, apps: apps, environment: context.environment, limits: detection))
