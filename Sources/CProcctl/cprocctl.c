@@ -445,11 +445,24 @@ pid_t cprocctl_guard_start(int *write_fd, const char *marker, const char *lock_p
   return pid;
 }
 
-int cprocctl_guard_send(int write_fd, int add, pid_t pgid) {
-  int32_t rec[2] = {add == 2 ? 3 : add ? 1 : 2, (int32_t)pgid};
-  ssize_t n;
-  do { n = write(write_fd, rec, sizeof rec); } while (n < 0 && errno == EINTR);
-  return n == (ssize_t)sizeof rec ? 0 : -1;
+int cprocctl_guard_send(int write_fd, const int32_t *ops, int count) {
+  // At most PIPE_BUF (4096) bytes per write, so the guard never sees half a record.
+  int32_t buf[1024];
+  int done = 0;
+  while (done < count) {
+    int k = 0;
+    while (done < count && k < 1024) {
+      int add = ops[2 * done];
+      buf[k++] = add == 2 ? 3 : add ? 1 : 2;
+      buf[k++] = ops[2 * done + 1];
+      done++;
+    }
+    size_t len = (size_t)k * sizeof buf[0];
+    ssize_t n;
+    do { n = write(write_fd, buf, len); } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)len) return -1;
+  }
+  return 0;
 }
 
 long cprocctl_read_environ(pid_t pid, char *buf, long cap) {

@@ -110,30 +110,49 @@ public enum SupervisorEvent: Sendable {
 }
 
 /// Writes supervisor events as timestamped lines ("2026-12-03T19:11:10.123Z demo/worker.1
-/// started (pid 4242)") to stderr. Issue 4 also appends them to logs/events.log: add a sink.
+/// started (pid 4242)") to stderr, and to logs/events.log (`file`).
+///
+/// Lines are collected and written by `flush`, which the supervisor calls once per loop
+/// iteration: a burst of 50 starts costs one write per sink, not 50, and the starts do not wait
+/// for them. `buffered` false (the default) writes each event at once.
 public final class EventLog {
   private var sinks: [Int32]
   /// `logs/events.log` (issue 4), read back by `procctl events`.
   public var file: EventFileWriter?
+  /// Collect lines until `flush` (the supervisor's loop turns this on).
+  public var buffered = false
+  private var pending: [UInt8] = []
 
   public init(fds: [Int32] = [2]) { self.sinks = fds }
+
+  deinit { flush() }
 
   public func addSink(_ fd: Int32) { sinks.append(fd) }
 
   public func emit(_ event: SupervisorEvent) {
     let now = cprocctl_realtime_ms()
-    file?.record(event.message, app: event.app, atMs: now)
-    let line = Timestamp(epochMs: now).description + " " + event.message + "\n"
-    var bytes = Array(line.utf8)
+    let message = event.message
+    file?.record(message, app: event.app, atMs: now)
+    pending += Timestamp(epochMs: now).description.utf8
+    pending.append(UInt8(ascii: " "))
+    pending += message.utf8
+    pending.append(UInt8(ascii: "\n"))
+    if !buffered { flush() }
+  }
+
+  /// Writes what was collected, to every sink and the events file.
+  public func flush() {
+    file?.flush()
+    if pending.isEmpty { return }
     for fd in sinks {
       var off = 0
-      while off < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
+      while off < pending.count {
+        let n = pending.withUnsafeBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
         if n < 0 && cprocctl_errno() == EINTR { continue }
         if n <= 0 { break }
         off += n
       }
     }
-    bytes.removeAll()
+    pending.removeAll(keepingCapacity: true)
   }
 }

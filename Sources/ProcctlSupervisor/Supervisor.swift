@@ -170,6 +170,12 @@ public final class Supervisor {
     events.emit(.supervisorStarted(pid: pid, home: paths.home, apps: options.apps))
     clearRequests()
     cron = try startCron()
+    // From here on, event lines are written once per loop iteration (endOfIteration).
+    events.buffered = true
+    defer {
+      events.buffered = false
+      events.flush()
+    }
     reconcile(doc)
     endOfIteration()
     try loop.run()
@@ -962,14 +968,17 @@ public final class Supervisor {
 
   // MARK: status
 
-  /// Once per loop iteration: one status write for however many changes, then, after a
-  /// reconcile, give the heap it freed back to the system (see cprocctl_trim_memory).
+  /// Once per loop iteration: one status write for however many changes, the guard's and the
+  /// event log's queued writes, then, after a reconcile, give the heap it freed back to the
+  /// system (see cprocctl_trim_memory).
   private func endOfIteration() {
     if sweepPending {
       sweepPending = false
       sweepOrphans()
     }
     flushStatus()
+    guardProcess?.flush()
+    events.flush()
     if trimPending {
       trimPending = false
       _ = cprocctl_trim_memory()

@@ -27,18 +27,32 @@ final class SupervisorGuard {
     self.fd = w
   }
 
-  func add(_ pgid: Int32) { if fd >= 0 { _ = cprocctl_guard_send(fd, 1, pgid) } }
-  func remove(_ pgid: Int32) { if fd >= 0 { _ = cprocctl_guard_send(fd, 0, pgid) } }
+  /// (add, pgid) pairs not sent yet: `flush` sends them in one write (one wake-up of the guard
+  /// for a burst of 50 starts, not 50). Until then the guard still finds those instances by
+  /// their marker and their cgroups, should the supervisor be killed meanwhile.
+  private var pending: [Int32] = []
+
+  func add(_ pgid: Int32) { pending += [1, pgid] }
+  func remove(_ pgid: Int32) { pending += [0, pgid] }
+
+  /// Sends what `add` and `remove` queued (the supervisor calls it once per loop iteration).
+  func flush() {
+    if pending.isEmpty { return }
+    if fd >= 0 { _ = cprocctl_guard_send(fd, pending, Int32(pending.count / 2)) }
+    pending.removeAll(keepingCapacity: true)
+  }
 
   /// After a clean stop (every instance ended, groups removed): the guard will exit without
   /// acting. The pipe stays open until the supervisor exits (or this object goes), so the guard
   /// outlives it and the last close of the descriptor it keeps is the guard's.
   func disarm() {
-    if fd >= 0 { _ = cprocctl_guard_send(fd, 2, 0) }
+    pending += [2, 0]
+    flush()
   }
 
   /// Closes the pipe: the guard kills whatever is still registered and exits.
   func close() {
+    flush()
     if fd >= 0 {
       Glibc.close(fd)
       fd = -1

@@ -69,9 +69,10 @@ pid_t cprocctl_spawn(struct cprocctl_spawn_request *req);
 /// pipe's write end in `*write_fd`; -1 on error.
 pid_t cprocctl_guard_start(int *write_fd, const char *marker, const char *lock_path,
                            const char *cgroup_roots, int keep_fd);
-/// Tells the guard about a new (add=1) or finished (add=0) process group, or (add=2) that the
-/// supervisor stopped cleanly, so the guard exits without acting. Returns 0 or -1.
-int cprocctl_guard_send(int write_fd, int add, pid_t pgid);
+/// Tells the guard, for each of `count` (add, pgid) pairs in `ops`, about a new (add=1) or
+/// finished (add=0) process group, or (add=2) that the supervisor stopped cleanly, so the guard
+/// exits without acting. Returns 0 or -1.
+int cprocctl_guard_send(int write_fd, const int32_t *ops, int count);
 
 /// Sends `sig` to every process other than the caller with an environment entry starting with
 /// `marker`, and to its process group if it leads one. Returns how many matched.
