@@ -69,6 +69,24 @@ static void child_fail(struct cprocctl_spawn_request *req, int stage) {
   _exit(127);
 }
 
+/// The signals whose disposition in this process is not SIG_DFL (ignored, or handled), which
+/// the child resets before exec: looked up once (64 sigaction calls) instead of 64 resets in
+/// every child, and again whenever procctl changes a disposition (`cprocctl_ignore_sigpipe`).
+static int nondefault_signals[NSIG];
+static int nondefault_count = -1;
+
+static void snapshot_dispositions(void) {
+  int n = 0;
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    struct sigaction cur;
+    if (sigaction(sig, NULL, &cur) != 0) continue;
+    if (!(cur.sa_flags & SA_SIGINFO) && cur.sa_handler == SIG_DFL) continue;
+    nondefault_signals[n++] = sig;
+  }
+  nondefault_count = n;
+}
+
 /// Runs in the child, on the caller's memory (CLONE_VM), while the parent is suspended
 /// (CLONE_VFORK). Only async-signal-safe system calls from here to execve.
 static int child_main(void *arg) {
@@ -76,14 +94,12 @@ static int child_main(void *arg) {
   struct cprocctl_spawn_request *req = a->req;
 
   // Every signal is blocked (the parent blocked them before clone). Reset dispositions so the
-  // supervisor's ignored signals (SIGPIPE) are not inherited through exec.
+  // supervisor's ignored signals (SIGPIPE, and any it inherited ignored) are not inherited
+  // through exec, and no handler of the supervisor's can run here once they are unblocked.
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; sig++) {
-    if (sig == SIGKILL || sig == SIGSTOP) continue;
-    sigaction(sig, &dfl, NULL);
-  }
+  for (int i = 0; i < nondefault_count; i++) sigaction(nondefault_signals[i], &dfl, NULL);
   if (setsid() < 0) child_fail(req, CPROCCTL_STAGE_SETSID);
   if (req->pdeathsig > 0) {
     if (prctl(PR_SET_PDEATHSIG, req->pdeathsig, 0, 0, 0) < 0)
@@ -187,6 +203,7 @@ static pid_t spawn_into_cgroup(struct cprocctl_spawn_request *req) {
 pid_t cprocctl_spawn(struct cprocctl_spawn_request *req) {
   req->error = 0;
   req->stage = CPROCCTL_STAGE_NONE;
+  if (nondefault_count < 0) snapshot_dispositions();
   if (req->cgroup_fd > 0) {
     pid_t p = spawn_into_cgroup(req);
     if (p != -2) return p;
@@ -575,7 +592,10 @@ int cprocctl_signalfd_read(int fd) {
   }
 }
 
-void cprocctl_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+void cprocctl_ignore_sigpipe(void) {
+  signal(SIGPIPE, SIG_IGN);
+  snapshot_dispositions();
+}
 
 int cprocctl_timerfd_create(void) {
   return timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
