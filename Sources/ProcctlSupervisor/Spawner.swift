@@ -13,6 +13,9 @@ public struct SpawnRequest: Sendable {
   public var arguments: [String] = []
   /// "KEY=VALUE" entries, complete (the child gets exactly these).
   public var environment: [String]
+  /// `environment` already laid out for exec (the supervisor builds its processes' shared part
+  /// once); when set, the child gets this block and `environment` is only informative.
+  var environmentBlock: CStringArray?
   public var cwd: String?
   public var stdin: Int32
   public var stdout: Int32
@@ -82,7 +85,7 @@ public enum Spawner {
   ) -> Int32 {
     let shArgv = CStringArray([shell, "-c", r.command])
     let directArgv = CStringArray(r.executable == nil ? [] : r.arguments)
-    let envp = CStringArray(r.environment)
+    let envp = r.environmentBlock ?? CStringArray(r.environment)
     let cgroups = CStringArray(r.cgroupProcs)
     var req = cprocctl_spawn_request()
     req.stdin_fd = r.stdin
@@ -176,6 +179,23 @@ struct CStringArray {
       }
       storage.append(0)
     }
+  }
+
+  /// `first`, the strings of `middle`, then `last`: `middle`'s bytes are copied in one go.
+  init(first: String, _ middle: CStringArray, last: String) {
+    storage.reserveCapacity(first.utf8.count + middle.storage.count + last.utf8.count + 2)
+    offsets.reserveCapacity(middle.offsets.count + 2)
+    append(first)
+    let base = storage.count
+    storage.append(contentsOf: middle.storage)
+    for o in middle.offsets { offsets.append(base + o) }
+    append(last)
+  }
+
+  private mutating func append(_ s: String) {
+    offsets.append(storage.count)
+    for b in s.utf8 { storage.append(b == 0 ? 32 : CChar(bitPattern: b)) }
+    storage.append(0)
   }
 
   func withPointers<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {

@@ -683,13 +683,17 @@ public final class Supervisor {
     do { fds = try output.open(for: inst.key) } catch { return spawnFailed(inst, error) }
     let seq = inst.spawns
     let id = "\(runID)/\(inst.key.app)/\(inst.key.process)/\(inst.key.index)/\(seq)"
-    var (env, direct) = environment(for: inst)
-    env.append("PROCCTL_INSTANCE=\(inst.key.index)")
+    var (env, shared, direct) = environment(for: inst)
+    let instanceVar = "PROCCTL_INSTANCE=\(inst.key.index)"
     // First: the orphan sweep and the guard read only the first 64 KiB of /proc/PID/environ.
-    env.insert("PROCCTL_INSTANCE_ID=\(id)", at: 0)
+    let idVar = "PROCCTL_INSTANCE_ID=\(id)"
+    let block = shared.map { CStringArray(first: idVar, $0, last: instanceVar) }
+    env.append(instanceVar)
+    env.insert(idVar, at: 0)
     var req = SpawnRequest(
       command: spec.command, environment: env, cwd: spec.cwd.isEmpty ? nil : spec.cwd,
       stdin: devNull, stdout: fds.stdout, stderr: fds.stderr)
+    req.environmentBlock = block
     if let direct {
       req.executable = direct.path
       req.arguments = direct.argv
@@ -718,13 +722,16 @@ public final class Supervisor {
 
   /// The environment every instance of the process shares: the supervisor's, overlaid by the
   /// process's `env`, then the PROCCTL_* variables; and the program to exec instead of a shell
-  /// when the command needs none. Built once per spec and size, not per start.
-  private func environment(for inst: Instance) -> ([String], (path: String, argv: [String])?) {
+  /// when the command needs none. Built once per spec and size, not per start; the block laid
+  /// out for exec comes with it when it is the group's cached one.
+  private func environment(
+    for inst: Instance
+  ) -> ([String], CStringArray?, (path: String, argv: [String])?) {
     let group = groups[inst.key.processKey]
     if let group, let cached = group.environment, group.desired == inst.spec,
       group.size == inst.size
     {
-      return (cached, group.direct)
+      return (cached, group.environmentBlock, group.direct)
     }
     let spec = inst.spec
     let ours: [(String, String)] = [
@@ -757,8 +764,9 @@ public final class Supervisor {
     if let group, group.desired == inst.spec, group.size == inst.size {
       group.environment = env
       group.direct = direct
+      return (env, group.environmentBlock, direct)
     }
-    return (env, direct)
+    return (env, nil, direct)
   }
 
   /// Finds `program` as sh would: as given when it contains a slash, else in PATH's
