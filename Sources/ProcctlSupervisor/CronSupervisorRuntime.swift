@@ -19,6 +19,8 @@ final class CronSupervisorRuntime: CronRuntime {
   private var nextToken = 1
   /// Open output pipes of runs: read end -> its writer and stream.
   private var pipes: [Int32: (writer: LogWriter, stream: LogWriter.Stream)] = [:]
+  /// The log writer of each running run, by pid (until it is reaped).
+  private var writers: [Int32: LogWriter] = [:]
   weak var scheduler: CronScheduler?
   /// The pod-size slot (cgroup) of each active run: 1, or the lowest free number when runs of
   /// the same job overlap (`--concurrency allow`), so each run gets a whole pod.
@@ -94,6 +96,7 @@ final class CronSupervisorRuntime: CronRuntime {
       supervisor.guardProcess?.add(pid)
       slots[pid] = key
       let writer = LogWriter(path: launch.logPath)
+      writers[pid] = writer
       watch(out[0], writer, .stdout)
       watch(err[0], writer, .stderr)
       return .success(pid)
@@ -116,6 +119,12 @@ final class CronSupervisorRuntime: CronRuntime {
   /// longer watches it. Returns a note for the run's record (an OOM kill).
   func reaped(pid: Int32, status: Int32) -> String? {
     supervisor.guardProcess?.remove(pid)
+    // What the run wrote before it exited is in its pipes now: into its log before the outcome
+    // is recorded, so `cron run --wait` returns with the log complete. Bounded, like an
+    // instance's: a process that escaped the run may keep a pipe full.
+    if let writer = writers.removeValue(forKey: pid) {
+      for (fd, p) in pipes where p.writer === writer { drain(fd, maxChunks: LogCapture.drainChunks) }
+    }
     guard let key = slots.removeValue(forKey: pid) else { return nil }
     let exit = supervisor.limits?.reaped(key, waitStatus: status)
     supervisor.limits?.removed(key)
@@ -139,12 +148,14 @@ final class CronSupervisorRuntime: CronRuntime {
     }
   }
 
-  private func drain(_ fd: Int32) {
+  private func drain(_ fd: Int32, maxChunks: Int = .max) {
     guard let (writer, stream) = pipes[fd] else { return }
     var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
+    var chunks = 0
+    while chunks < maxChunks {
       let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       if n > 0 {
+        chunks += 1
         buf.withUnsafeBytes {
           writer.append(UnsafeRawBufferPointer(rebasing: $0[0..<n]), from: stream, atMs: cprocctl_realtime_ms())
         }
