@@ -7,8 +7,10 @@ final class Instance {
   var machine: InstanceMachine
   /// The spec its current process was started with (compared with the desired one to decide a
   /// rolling restart), or the one it starts with next.
-  var spec: ProcessSpec
-  var size: PodSize
+  var spec: ProcessSpec { didSet { outdated = nil } }
+  var size: PodSize { didSet { outdated = nil } }
+  /// `ProcessGroup.isOutdated`'s last answer and the group generation it holds for.
+  fileprivate var outdated: (generation: Int, value: Bool)?
   var pid: Int32 = 0
   var procStartTicks: UInt64?
   var startedMonoNs: UInt64 = 0
@@ -48,8 +50,10 @@ final class Instance {
 final class ProcessGroup {
   let key: ProcessKey
   /// nil once the process was deleted (its instances are stopping).
-  var desired: ProcessSpec? { didSet { if desired != oldValue { environment = nil } } }
-  var size: PodSize { didSet { if size != oldValue { environment = nil } } }
+  var desired: ProcessSpec? { didSet { if desired != oldValue { changed() } } }
+  var size: PodSize { didSet { if size != oldValue { changed() } } }
+  /// Counts the changes of `desired` and `size`.
+  private var generation = 0
   /// The program to exec instead of `/bin/sh -c` (a command without shell syntax), resolved
   /// on PATH together with `environment`.
   var direct: (path: String, argv: [String])?
@@ -61,6 +65,21 @@ final class ProcessGroup {
   private(set) var environmentBlock: CStringArray?
   /// Why its rolling restart is paused (a replacement on the new spec is failing), while it is.
   var rollPaused: String?
+
+  private func changed() {
+    environment = nil
+    generation += 1
+  }
+
+  /// Whether `inst` runs a spec or size that `desired` (non-nil) replaces, so a rolling restart
+  /// must replace it. Remembered until either side changes: the roll looks at every instance
+  /// after each instance event, which made a burst of 50 starts compare specs 2,500 times.
+  func isOutdated(_ inst: Instance, desired: ProcessSpec) -> Bool {
+    if let o = inst.outdated, o.generation == generation { return o.value }
+    let value = inst.spec.needsRestart(comparedTo: desired) || inst.size != size
+    inst.outdated = (generation, value)
+    return value
+  }
 
   init(key: ProcessKey, desired: ProcessSpec, size: PodSize) {
     self.key = key

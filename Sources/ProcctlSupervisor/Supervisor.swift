@@ -499,7 +499,7 @@ public final class Supervisor {
     var waiting = false
     var outdated = 0
     for inst in group.instances.values where inst.key.index <= desired.instances {
-      let old = inst.spec.needsRestart(comparedTo: desired) || inst.size != group.size
+      let old = group.isOutdated(inst, desired: desired)
       if old { outdated += 1 }
       switch inst.machine.state {
       case .stopping(then: .restart):
