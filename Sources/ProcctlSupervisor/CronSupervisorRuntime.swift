@@ -96,6 +96,7 @@ final class CronSupervisorRuntime: CronRuntime {
       supervisor.guardProcess?.add(pid)
       slots[pid] = key
       let writer = LogWriter(path: launch.logPath)
+      writer.createFile()
       writers[pid] = writer
       watch(out[0], writer, .stdout)
       watch(err[0], writer, .stderr)

@@ -44,10 +44,13 @@ final class LogFile {
     size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
   }
 
+  /// Opens (creates) the file now rather than at the first write.
+  func openNow() { if fd < 0 { reopen() } }
+
   /// True when `n` more bytes would take a non-empty file past its maximum size (opening it
   /// first: an existing file's size counts).
   func wouldOverflow(adding n: Int) -> Bool {
-    if fd < 0 { reopen() }
+    openNow()
     return size > 0 && size + n > rotation.maxBytes
   }
 
@@ -68,7 +71,7 @@ final class LogFile {
 
   /// Writes as much of `bytes` as the file takes; returns the number of bytes written.
   func write(_ bytes: UnsafeRawBufferPointer) -> Int {
-    if fd < 0 { reopen() }
+    openNow()
     if fd < 0 { return 0 }
     if simulateFullDisk {
       lastError = ENOSPC

@@ -62,6 +62,10 @@ public final class LogWriter {
 
   public var path: String { file.path }
 
+  /// Creates the file now (it is otherwise created by the first line): a cron run's record
+  /// names its log, which should exist even when the run printed nothing.
+  public func createFile() { file.openNow() }
+
   /// Takes a chunk read from the instance's `stream` pipe at `nowMs` (epoch milliseconds).
   public func append(_ bytes: UnsafeRawBufferPointer, from stream: Stream, atMs nowMs: Int64) {
     if bytes.isEmpty { return }
