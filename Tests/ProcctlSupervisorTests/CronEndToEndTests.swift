@@ -185,13 +185,15 @@ struct CronEndToEndTests {
   func scheduleChangesTakeEffectAtOnce() async throws {
     let h = SupervisorHarness()
     defer { h.cleanup() }
-    h.cronJob("nightly", "true", schedule: "0 3 * * *")
+    // 03:02, never a multiple of 5 minutes: the new schedule's next time always differs (with
+    // "0 3 * * *" both were 03:00 from 02:55 to 03:00, and the test failed then).
+    h.cronJob("nightly", "true", schedule: "2 3 * * *")
     let up = try h.startUp()
     #expect(await h.waitScheduled("nightly"))
     // Its starting point is on disk before it ever fires (a restart counts missed times from
     // there), and the new schedule's once it is applied.
     let store = CronStore(paths: h.paths)
-    #expect(store.readMemory()["demo/nightly"]?.schedule == "0 3 * * *")
+    #expect(store.readMemory()["demo/nightly"]?.schedule == "2 3 * * *")
     let before = h.cronStatus("nightly")?.nextRunAt
     #expect(h.procctl(["update", "nightly", "--schedule", "*/5 * * * *"]).exitCode == 0)
     #expect(await waitUntil { h.cronStatus("nightly")?.nextRunAt != before })
