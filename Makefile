@@ -1,7 +1,7 @@
 # procctl: see README.md. `make run` and `make test` set everything up on a fresh machine.
 PREFIX ?= /usr/local
 SWIFT ?= swift
-RELEASE_FLAGS = -c release --static-swift-stdlib
+RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath
 BIN = .build/release/procctl
 DEMO_HOME ?= $(CURDIR)/.procctl-demo
 
