@@ -69,8 +69,17 @@ static void child_fail(struct cprocctl_spawn_request *req, int stage) {
   _exit(127);
 }
 
+/// The kernel's struct sigaction (rt_sigaction(2)): glibc's wrapper refuses signals 32 and 33,
+/// which it keeps for itself, so one of those inherited ignored would otherwise stay ignored.
+struct kernel_sigaction {
+  void *handler;
+  unsigned long flags;
+  void *restorer;
+  uint64_t mask;
+};
+
 /// The signals whose disposition in this process is not SIG_DFL (ignored, or handled), which
-/// the child resets before exec: looked up once (64 sigaction calls) instead of 64 resets in
+/// the child resets before exec: looked up once (64 rt_sigaction calls) instead of 64 resets in
 /// every child, and again whenever procctl changes a disposition (`cprocctl_ignore_sigpipe`).
 static int nondefault_signals[NSIG];
 static int nondefault_count = -1;
@@ -79,9 +88,9 @@ static void snapshot_dispositions(void) {
   int n = 0;
   for (int sig = 1; sig < NSIG; sig++) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
-    struct sigaction cur;
-    if (sigaction(sig, NULL, &cur) != 0) continue;
-    if (!(cur.sa_flags & SA_SIGINFO) && cur.sa_handler == SIG_DFL) continue;
+    struct kernel_sigaction cur;
+    if (syscall(SYS_rt_sigaction, sig, NULL, &cur, sizeof cur.mask) != 0) continue;
+    if (cur.handler == (void *)SIG_DFL) continue;
     nondefault_signals[n++] = sig;
   }
   nondefault_count = n;
@@ -96,10 +105,10 @@ static int child_main(void *arg) {
   // Every signal is blocked (the parent blocked them before clone). Reset dispositions so the
   // supervisor's ignored signals (SIGPIPE, and any it inherited ignored) are not inherited
   // through exec, and no handler of the supervisor's can run here once they are unblocked.
-  struct sigaction dfl;
-  memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
-  for (int i = 0; i < nondefault_count; i++) sigaction(nondefault_signals[i], &dfl, NULL);
+  struct kernel_sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);  // SIG_DFL, no flags, empty mask (all zeros on any layout)
+  for (int i = 0; i < nondefault_count; i++)
+    syscall(SYS_rt_sigaction, nondefault_signals[i], &dfl, NULL, sizeof dfl.mask);
   if (setsid() < 0) child_fail(req, CPROCCTL_STAGE_SETSID);
   if (req->pdeathsig > 0) {
     if (prctl(PR_SET_PDEATHSIG, req->pdeathsig, 0, 0, 0) < 0)

@@ -60,6 +60,27 @@ private let big = PodSize(name: "big", family: .standard, milliCPU: 1000, memory
     #expect(failed == 0, "\(failed) of 3000 probes failed, the last with errno \(lastError)")
   }
 
+  /// `up` probes by making its run's root and keeping it; a root that is already there (an
+  /// earlier run's) proves nothing, so the throw-away group is made as well, and both stay.
+  @Test func probeForARunKeepsItsRoot() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    #expect(CgroupDetector.probe(home.path, pid: getpid(), keep: "hrun") == 0)
+    #expect(FileManager.default.fileExists(atPath: home.path + "/procctl/hrun"))
+    #expect(CgroupDetector.probe(home.path, pid: getpid(), keep: "hrun") == 0)
+    #expect(FileManager.default.fileExists(atPath: home.path + "/procctl/hrun"))
+    #expect(!FileManager.default.fileExists(atPath: home.path + "/procctl/probe-\(getpid())"))
+    // Where nothing can be made, the errno says why.
+    #expect(CgroupDetector.probe(home.path + "/missing/dir", pid: getpid(), keep: "hrun") == ENOENT)
+  }
+
+  /// A forced rlimit probes nothing, so a run leaves no group behind.
+  @Test func forcedRlimitForARunProbesNothing() throws {
+    let d = try CgroupDetector.detect(override: .rlimit, runRoot: "hprobe-nothing")
+    #expect(d.mode == .rlimit)
+    #expect(!d.findings.contains { $0.contains("creating groups") })
+  }
+
   @Test func overrideParsing() throws {
     #expect(try LimitsOverride.parse(nil) == .auto)
     #expect(try LimitsOverride.parse("RLIMIT") == .rlimit)

@@ -38,6 +38,41 @@ import Testing
   }
 }
 
+/// What an instance does not inherit from the supervisor: the signals `up` ignores (SIGPIPE,
+/// and whatever its own parent left ignored) are back at their defaults; and its instance
+/// marker comes first in its environment (the orphan sweep reads only the first 64 KiB).
+@Suite struct InstanceInheritanceTests {
+  @Test(.timeLimit(.minutes(1)))
+  func ignoredSignalsAreResetAndTheMarkerComesFirst() async throws {
+    let h = SupervisorHarness()
+    defer { h.cleanup() }
+    h.worker("sig", "grep SigIgn /proc/self/status > sig.$PROCCTL_INSTANCE; exec sleep 300", instances: 2)
+    // No shell syntax: exec'd directly, so its environment is in the order procctl built it.
+    #expect(h.exactWorker("plain", "sleep 3003").exitCode == 0)
+    let up = try h.startUp(ignoring: ["HUP", "USR1", "QUIT"])
+    #expect(await h.waitRunning("sig", count: 2))
+    #expect(await h.waitRunning("plain", count: 1))
+    // The supervisor itself runs with them ignored, and SIGPIPE.
+    let upStatus = try String(contentsOfFile: "/proc/\(up.processIdentifier)/status", encoding: .utf8)
+    let ignored = upStatus.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }
+      .flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) } ?? 0
+    for sig in [SIGHUP, SIGQUIT, SIGUSR1, SIGPIPE] {
+      #expect(ignored & (1 << UInt64(sig - 1)) != 0, "signal \(sig) not ignored by up: \(upStatus)")
+    }
+    for i in 1...2 {
+      let path = h.home.path + "/sig.\(i)"
+      #expect(await waitUntil { ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").contains("SigIgn") })
+      #expect(try String(contentsOfFile: path, encoding: .utf8) == "SigIgn:\t0000000000000000\n")
+    }
+    let pid = try #require(h.instance("plain", 1)?.pid)
+    let environ = try #require(FileManager.default.contents(atPath: "/proc/\(pid)/environ"))
+    let entries = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+    #expect(entries.first?.hasPrefix("PROCCTL_INSTANCE_ID=") == true, "\(entries.prefix(2))")
+    #expect(entries.last == "PROCCTL_INSTANCE=1", "\(entries.suffix(2))")
+    #expect(await h.stopUp(up) == 0)
+  }
+}
+
 /// A command without shell syntax is exec'd directly (no shell in between); anything the
 /// program cannot be exec'd as still runs the way `sh -c` runs it.
 @Suite struct DirectExecTests {

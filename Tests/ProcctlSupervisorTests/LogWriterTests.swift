@@ -34,6 +34,25 @@ private func tempDir() -> String {
       ])
   }
 
+  /// The file (and its directory) comes with the first line, not with the writer: a start does
+  /// not wait for a file creation, and a silent instance leaves no empty file.
+  @Test func theFileIsCreatedByTheFirstLine() throws {
+    let dir = tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/app/w.1.log"
+    let w = LogWriter(path: path)
+    w.append(Array("no newline yet".utf8), from: .stdout, atMs: t0)
+    #expect(!FileManager.default.fileExists(atPath: path))
+    w.append(Array("\n".utf8), from: .stdout, atMs: t0)
+    #expect(lines(path) == ["2026-12-03T19:11:10.123Z stdout no newline yet"])
+    let silent = LogWriter(path: dir + "/app/w.2.log")
+    silent.close(atMs: t0)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/app/w.2.log"))
+    let cron = LogWriter(path: dir + "/runs/r.log")
+    cron.createFile()
+    #expect(FileManager.default.fileExists(atPath: dir + "/runs/r.log"))
+  }
+
   @Test func partialLastLineIsFlushedAtEndOfStream() {
     let dir = tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }

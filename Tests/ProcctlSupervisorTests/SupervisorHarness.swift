@@ -62,13 +62,18 @@ final class SupervisorHarness: @unchecked Sendable {
 
   /// Starts `procctl up` in the background; its stderr goes to `up-N.err` in the home.
   /// `joining`: a `cgroup.procs` file it is moved into first (by its own pid, before exec).
+  /// `ignoring`: signals (sh names, e.g. "HUP") it inherits ignored, as under `nohup`.
   @discardableResult
-  func startUp(_ extra: [String] = [], joining procsFile: String? = nil) throws -> Process {
+  func startUp(
+    _ extra: [String] = [], joining procsFile: String? = nil, ignoring: [String] = []
+  ) throws -> Process {
     let p = Process()
-    if let procsFile {
+    if procsFile != nil || !ignoring.isEmpty {
+      let join = procsFile == nil ? "" : "echo $$ > \"$0\" && "
+      let trap = ignoring.isEmpty ? "" : "trap '' \(ignoring.joined(separator: " ")); "
       p.executableURL = URL(fileURLWithPath: "/bin/sh")
       p.arguments =
-        ["-c", "echo $$ > \"$0\" && exec \"$@\"", procsFile, procctlBinary, "up"] + extra
+        ["-c", trap + join + "exec \"$@\"", procsFile ?? "sh", procctlBinary, "up"] + extra
     } else {
       p.executableURL = URL(fileURLWithPath: procctlBinary)
       p.arguments = ["up"] + extra
