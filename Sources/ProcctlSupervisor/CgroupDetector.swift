@@ -24,6 +24,10 @@ public struct LimitsDetection: Sendable {
   /// v2 only: the supervisor must first move itself into a leaf of its own cgroup (the
   /// "no internal processes" rule), because it is the only process there.
   public var moveSelfToLeaf: Bool
+  /// Directories `detect(runRoot:)` made and left for the run (its roots, and a `procctl`
+  /// it created), deepest first: removed again if the run ends before its cgroups are prepared
+  /// (`removeProbeRoots`), so a failed `up` leaves nothing behind.
+  public var probeRoots: [String] = []
 
   /// The line `procctl up` prints at start.
   public var summary: String { "limits: \(mode.title): \(reason)" }
@@ -60,17 +64,42 @@ public enum CgroupDetector {
     }
     if hierarchies.isEmpty { findings.append("no cgroup filesystem is mounted") }
 
-    var chosen = try choose(
-      override, source: source, hierarchies, Probe(system: system, keep: runRoot), &findings)
+    let probe = Probe(system: system, keep: runRoot)
+    var chosen = try choose(override, source: source, hierarchies, probe, &findings)
     chosen.allHierarchies = hierarchies
+    if chosen.mode != .rlimit { chosen.probeRoots = probe.made }
     return chosen
   }
 
+  /// Removes what the probe left for a run that did not get as far as preparing its cgroups.
+  public static func removeProbeRoots(_ d: LimitsDetection) {
+    for dir in d.probeRoots { _ = CgroupFiles.removeDirectory(dir) }
+  }
+
   /// How the evaluations probe: as which pid, and (for a run) the root directory to leave.
-  struct Probe {
-    var system: CgroupSystem
+  final class Probe {
+    let system: CgroupSystem
     /// nil: evaluate every mode and leave nothing behind.
-    var keep: String?
+    let keep: String?
+    /// What the probes left (with `keep`), deepest first.
+    private(set) var made: [String] = []
+
+    init(system: CgroupSystem, keep: String?) {
+      self.system = system
+      self.keep = keep
+    }
+
+    /// Probes `dir` (see `CgroupDetector.probe`); returns 0 or the errno.
+    func run(_ dir: String) -> Int32 {
+      CgroupDetector.probe(dir, pid: system.pid, keep: keep, made: &made)
+    }
+
+    /// An evaluation that failed takes back what its probes left (from `mark` on).
+    var mark: Int { made.count }
+    func undo(from mark: Int) {
+      for dir in made[mark...] { _ = CgroupFiles.removeDirectory(dir) }
+      made.removeSubrange(mark...)
+    }
   }
 
   /// The mode `override` asks for, or the best one available.
@@ -147,6 +176,7 @@ public enum CgroupDetector {
     _ hierarchies: [CgroupHierarchy], probe: Probe, findings: inout [String]
   ) -> Evaluation {
     let system = probe.system
+    let mark = probe.mark
     guard let h = hierarchies.first(where: { $0.version == 2 }) else {
       return .failure("no cgroup2 filesystem is mounted")
     }
@@ -176,9 +206,12 @@ public enum CgroupDetector {
         why = "cpu and memory available at the root \(h.mountPoint) (own cgroup \(h.ownDir) holds other processes)"
       }
     }
-    let e = Self.probe(base, pid: system.pid, keep: probe.keep)
+    let e = probe.run(base)
     findings.append("cgroup2: creating groups under \(base): \(e == 0 ? "ok" : describe(e))")
-    if e != 0 { return .failure("cannot create cgroups under \(base): \(describe(e))") }
+    if e != 0 {
+      probe.undo(from: mark)
+      return .failure("cannot create cgroups under \(base): \(describe(e))")
+    }
     return .success(
       LimitsDetection(
         mode: .v2, reason: why, findings: findings, hierarchies: [h], baseDirs: [base],
@@ -188,7 +221,7 @@ public enum CgroupDetector {
   static func evaluateV1(
     _ hierarchies: [CgroupHierarchy], probe: Probe, findings: inout [String]
   ) -> Evaluation {
-    let system = probe.system
+    let mark = probe.mark
     let v1 = hierarchies.filter { $0.version == 1 }
     if v1.isEmpty { return .failure("no cgroup v1 hierarchy is mounted") }
     var used: [CgroupHierarchy] = []
@@ -202,7 +235,7 @@ public enum CgroupDetector {
         else { optionalMissing.append(controller) }
         continue
       }
-      let e = Self.probe(h.ownDir, pid: system.pid, keep: probe.keep)
+      let e = probe.run(h.ownDir)
       findings.append(
         "cgroup v1 \(controller): creating groups under \(h.ownDir): \(e == 0 ? "ok" : describe(e))"
       )
@@ -213,7 +246,10 @@ public enum CgroupDetector {
       }
       used.append(h)
     }
-    if !problems.isEmpty { return .failure(problems.joined(separator: "; ")) }
+    if !problems.isEmpty {
+      probe.undo(from: mark)
+      return .failure(problems.joined(separator: "; "))
+    }
     var why = "memory and cpu hierarchies writable"
     if !optionalMissing.isEmpty {
       let notes = optionalMissing.map {
@@ -232,19 +268,31 @@ public enum CgroupDetector {
   /// Leaves `dir/procctl` only if it existed before. With `keep`, makes `dir/procctl/<keep>`
   /// instead and leaves it (and `dir/procctl`); one that already exists (a previous run's,
   /// swept by `prepare`) proves nothing, so then the probe group is made as without.
+  /// `made`: gets what it leaves behind (with `keep`), deepest first.
   static func probe(_ dir: String, pid: Int32, keep: String? = nil) -> Int32 {
+    var made: [String] = []
+    return probe(dir, pid: pid, keep: keep, made: &made)
+  }
+
+  static func probe(_ dir: String, pid: Int32, keep: String?, made: inout [String]) -> Int32 {
     let top = dir + "/procctl"
     if let keep {
       var attempt = 0
+      var madeTop = false
       while true {
         do throws(StoreError) {
-          _ = try CgroupFiles.makeDirectory(top)
-          if try CgroupFiles.makeDirectory(top + "/" + keep) { return 0 }
+          if try CgroupFiles.makeDirectory(top) { madeTop = true }
+          if try CgroupFiles.makeDirectory(top + "/" + keep) {
+            made.append(top + "/" + keep)
+            if madeTop { made.append(top) }
+            return 0
+          }
           break  // it exists: probe as without `keep`
         } catch {
           attempt += 1
           guard case .system(_, _, let e) = error else { return EIO }
           if e == ENOENT && attempt < 10 { continue }  // see below
+          if madeTop { _ = CgroupFiles.removeDirectory(top) }
           return e
         }
       }

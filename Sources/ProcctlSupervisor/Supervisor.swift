@@ -96,6 +96,12 @@ public final class Supervisor {
 
   /// Runs until SIGTERM/SIGINT has stopped every instance. Returns the exit code (0).
   public func run() throws(SupervisorError) -> Int32 {
+    // What `up`'s probe made for this run goes again if the run fails before it is prepared
+    // (another supervisor holds the directory, the state is unreadable, ...).
+    var cgroupsPrepared = false
+    defer {
+      if !cgroupsPrepared, let d = options.limits { CgroupDetector.removeProbeRoots(d) }
+    }
     let paths = options.paths
     do {
       try FileIO.makeDirectories(paths.home)
@@ -150,6 +156,7 @@ public final class Supervisor {
     killLeftovers()
     do {
       let stale = try driver.start()
+      cgroupsPrepared = true
       if stale.groupsRemoved > 0 || stale.processesKilled > 0 {
         events.emit(
           .note(

@@ -79,6 +79,27 @@ private let big = PodSize(name: "big", family: .standard, milliCPU: 1000, memory
     let d = try CgroupDetector.detect(override: .rlimit, runRoot: "hprobe-nothing")
     #expect(d.mode == .rlimit)
     #expect(!d.findings.contains { $0.contains("creating groups") })
+    #expect(d.probeRoots.isEmpty)
+    for h in CgroupSystem.live().hierarchies() {
+      #expect(!FileManager.default.fileExists(atPath: h.ownDir + "/procctl/hprobe-nothing"))
+    }
+  }
+
+  /// `up` makes its roots while probing; when it then fails before preparing them (here: an
+  /// application that does not exist), it takes them back.
+  @Test(.timeLimit(.minutes(1))) func aFailedUpLeavesNoRootBehind() throws {
+    let home = TempHome()
+    defer { home.remove() }
+    #expect(runProcctl(["billing", "payment-method", "set", "t-1", "--yes"], home: home).exitCode == 0)
+    #expect(
+      runProcctl(["create", "--app", "a", "--name", "w", "--command", "sleep 1", "--yes"], home: home)
+        .exitCode == 0)
+    let r = runProcctl(["up", "--app", "nosuch"], home: home)
+    #expect(r.exitCode == 4, "\(r)")
+    let ns = CgroupManager.namespace(forHome: home.path)
+    for h in CgroupSystem.live().hierarchies() {
+      #expect(!FileManager.default.fileExists(atPath: h.ownDir + "/procctl/" + ns), "\(h.ownDir)")
+    }
   }
 
   @Test func overrideParsing() throws {
