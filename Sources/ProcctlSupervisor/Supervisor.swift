@@ -706,7 +706,10 @@ public final class Supervisor {
       req.arguments = direct.argv
     }
     if let problem = limits?.prepareSpawn(inst.key, inst.size, &req) { events.emit(.note(problem)) }
-    prepareSpawn?(inst.key, inst.size, &req)
+    if let prepareSpawn {
+      prepareSpawn(inst.key, inst.size, &req)
+      req.environmentBlock = nil  // the hook may have changed `environment`
+    }
     let result = Spawner.spawn(req)
     switch result {
     case .success(let pid):
@@ -991,8 +994,11 @@ public final class Supervisor {
       sweepPending = false
       sweepOrphans()
     }
-    flushStatus()
+    // The guard and the events first: a reader never sees an instance in the status file
+    // before its event (and the guard has its pid once anyone can see it).
     guardProcess?.flush()
+    events.flush()
+    flushStatus()
     events.flush()
     if trimPending {
       trimPending = false

@@ -27,12 +27,18 @@ final class SupervisorGuard {
     self.fd = w
   }
 
-  /// (add, pgid) pairs not sent yet: `flush` sends them in one write (one wake-up of the guard
-  /// for a burst of 50 starts, not 50). Until then the guard still finds those instances by
-  /// their marker and their cgroups, should the supervisor be killed meanwhile.
+  /// (add, pgid) pairs not sent yet. A new group is sent at once (with what is queued): a
+  /// supervisor killed right after a start must not leave it unknown, since an instance that
+  /// cleared its environment in rlimit mode has neither a marker nor a cgroup to be found by.
+  /// A finished one waits for `flush` (once per loop iteration): the guard killing a group
+  /// that has just ended costs nothing (its pgid is not reused within milliseconds).
   private var pending: [Int32] = []
 
-  func add(_ pgid: Int32) { pending += [1, pgid] }
+  func add(_ pgid: Int32) {
+    pending += [1, pgid]
+    flush()
+  }
+
   func remove(_ pgid: Int32) { pending += [0, pgid] }
 
   /// Sends what `add` and `remove` queued (the supervisor calls it once per loop iteration).
