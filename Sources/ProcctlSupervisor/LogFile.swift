@@ -29,6 +29,7 @@ final class LogFile {
   deinit { if fd >= 0 { Glibc.close(fd) } }
 
   private func reopen() {
+    triedOpen = true
     if fd >= 0 { Glibc.close(fd) }
     fd = FileIO.retrying { open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640) }
     if fd < 0 && cprocctl_errno() == ENOENT {
@@ -44,13 +45,17 @@ final class LogFile {
     size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
   }
 
+  /// Whether an open was tried since the file was last open: a file that cannot be opened is
+  /// tried again once per `write` (a batch of lines), not once per line.
+  private var triedOpen = false
+
   /// Opens (creates) the file now rather than at the first write.
   func openNow() { if fd < 0 { reopen() } }
 
   /// True when `n` more bytes would take a non-empty file past its maximum size (opening it
-  /// first: an existing file's size counts).
+  /// first, once: an existing file's size counts).
   func wouldOverflow(adding n: Int) -> Bool {
-    openNow()
+    if fd < 0 && !triedOpen { reopen() }
     return size > 0 && size + n > rotation.maxBytes
   }
 
