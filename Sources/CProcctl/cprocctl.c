@@ -80,20 +80,27 @@ struct kernel_sigaction {
 
 /// The signals whose disposition in this process is not SIG_DFL (ignored, or handled), which
 /// the child resets before exec: looked up once (64 rt_sigaction calls) instead of 64 resets in
-/// every child, and again whenever procctl changes a disposition (`cprocctl_ignore_sigpipe`).
+/// every child, and again whenever procctl changes a disposition (`cprocctl_ignore_sigpipe`,
+/// the only place it does). A handler something else installed after the first spawn would
+/// not be reset; harmless for exec (it resets handlers), and signals stay blocked until then.
 static int nondefault_signals[NSIG];
 static int nondefault_count = -1;
 
 static void snapshot_dispositions(void) {
+  int found[NSIG];
   int n = 0;
   for (int sig = 1; sig < NSIG; sig++) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
     struct kernel_sigaction cur;
     if (syscall(SYS_rt_sigaction, sig, NULL, &cur, sizeof cur.mask) != 0) continue;
     if (cur.handler == (void *)SIG_DFL) continue;
-    nondefault_signals[n++] = sig;
+    found[n++] = sig;
   }
-  nondefault_count = n;
+  // Published once complete. A spawn on another thread during the copy (only in-process tests
+  // spawn from several threads; procctl re-snapshots once, at start) may see a mix of the old
+  // and the new list for that moment.
+  memcpy(nondefault_signals, found, sizeof found[0] * (size_t)n);
+  __atomic_store_n(&nondefault_count, n, __ATOMIC_RELEASE);
 }
 
 /// Runs in the child, on the caller's memory (CLONE_VM), while the parent is suspended
@@ -107,7 +114,8 @@ static int child_main(void *arg) {
   // through exec, and no handler of the supervisor's can run here once they are unblocked.
   struct kernel_sigaction dfl;
   memset(&dfl, 0, sizeof dfl);  // SIG_DFL, no flags, empty mask (all zeros on any layout)
-  for (int i = 0; i < nondefault_count; i++)
+  int resets = __atomic_load_n(&nondefault_count, __ATOMIC_ACQUIRE);
+  for (int i = 0; i < resets; i++)
     syscall(SYS_rt_sigaction, nondefault_signals[i], &dfl, NULL, sizeof dfl.mask);
   if (setsid() < 0) child_fail(req, CPROCCTL_STAGE_SETSID);
   if (req->pdeathsig > 0) {
@@ -212,7 +220,7 @@ static pid_t spawn_into_cgroup(struct cprocctl_spawn_request *req) {
 pid_t cprocctl_spawn(struct cprocctl_spawn_request *req) {
   req->error = 0;
   req->stage = CPROCCTL_STAGE_NONE;
-  if (nondefault_count < 0) snapshot_dispositions();
+  if (__atomic_load_n(&nondefault_count, __ATOMIC_ACQUIRE) < 0) snapshot_dispositions();
   if (req->cgroup_fd > 0) {
     pid_t p = spawn_into_cgroup(req);
     if (p != -2) return p;
