@@ -2,21 +2,24 @@ import Testing
 
 @testable import ProcctlSupervisor
 
+/// The strings of `a` as the child sees them (up to the NULL entry).
+private func strings(_ a: CStringArray) -> [String] {
+  a.withPointers { p in
+    var out: [String] = []
+    var i = 0
+    while let s = p[i] {
+      out.append(String(cString: s))
+      i += 1
+    }
+    return out
+  }
+}
+
 @Suite struct CStringArrayTests {
   @Test func holdsEachStringNulTerminatedInOrder() {
     let input = ["PATH=/usr/bin:/bin", "", "Ünïcödé=✓", "A=b\u{0}c", "x"]
-    let a = CStringArray(input)
-    let back: [String] = a.withPointers { p in
-      var out: [String] = []
-      var i = 0
-      while let s = p[i] {
-        out.append(String(cString: s))
-        i += 1
-      }
-      return out
-    }
     // An embedded NUL cannot pass through a C string: it becomes a space.
-    #expect(back == ["PATH=/usr/bin:/bin", "", "Ünïcödé=✓", "A=b c", "x"])
+    #expect(strings(CStringArray(input)) == ["PATH=/usr/bin:/bin", "", "Ünïcödé=✓", "A=b c", "x"])
     #expect(CStringArray([]).withPointers { $0[0] == nil })
   }
 
@@ -24,15 +27,6 @@ import Testing
   @Test func composesAroundASharedBlock() {
     let shared = CStringArray(["A=1", "B=two", ""])
     let a = CStringArray(first: "ID=x\u{0}y", shared, last: "N=3")
-    let back: [String] = a.withPointers { p in
-      var out: [String] = []
-      var i = 0
-      while let s = p[i] {
-        out.append(String(cString: s))
-        i += 1
-      }
-      return out
-    }
-    #expect(back == ["ID=x y", "A=1", "B=two", "", "N=3"])
+    #expect(strings(a) == ["ID=x y", "A=1", "B=two", "", "N=3"])
   }
 }
